@@ -47,6 +47,13 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "townhall.core",
     "townhall.accounts",
+    "townhall.gazetteer",
+    "townhall.catalogue",
+    "townhall.customers",
+    "townhall.cases",
+    "townhall.notifications",
+    "townhall.portal",
+    "townhall.console",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "townhall.core.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -162,7 +170,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_BYTES + 1024 * 1024
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@wexmoor.example")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.locmem.EmailBackend" if DEMO_MODE else "django.core.mail.backends.smtp.EmailBackend",
+    "townhall.notifications.backends.DemoMailboxBackend" if DEMO_MODE else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -175,7 +183,16 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or f"sqla+sqlite:///{
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The safety net behind the on-commit nudge: nothing waits longer than this.
+    "relay-outbox": {"task": "townhall.core.tasks.relay_outbox", "schedule": 30.0},
+}
+
+# The transactional outbox: topic -> handler (a function taking payload and delivery key).
+OUTBOX_HANDLERS = {
+    "email": "townhall.notifications.delivery.send_email",
+}
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
 
 # Security. HTTPS turns on everything `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True
