@@ -30,6 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Borough of Wexmoor (demo)")
+CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "WX")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "townhall.notifications",
     "townhall.portal",
     "townhall.console",
+    "django.forms",  # after our apps, so core's GOV.UK widget templates win
 ]
 
 MIDDLEWARE = [
@@ -89,7 +91,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "townhall.core.forms.GovUKFormRenderer"
 
 # Database: DATABASE_URL, e.g. postgres://user@host:5432/townhall.
 DATABASES = {
@@ -170,7 +172,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_BYTES + 1024 * 1024
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@wexmoor.example")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "townhall.notifications.backends.DemoMailboxBackend" if DEMO_MODE else "django.core.mail.backends.smtp.EmailBackend",
+    "townhall.notifications.backends.DemoMailboxBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -193,6 +197,9 @@ OUTBOX_HANDLERS = {
     "email": "townhall.notifications.delivery.send_email",
 }
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+NOTIFICATIONS_EMAIL_PROVIDER = env_str(
+    "NOTIFICATIONS_EMAIL_PROVIDER", "townhall.notifications.providers.django_email.DjangoEmailProvider"
+)
 
 # Security. HTTPS turns on everything `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,4 +8,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("account/auth/", include("allauth.urls")),
+    path("staff/catalogue/", include("townhall.catalogue.urls")),
+    path("staff/", include("townhall.console.urls")),
+    path("", include("townhall.portal.urls")),
 ]

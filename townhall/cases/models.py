@@ -50,6 +50,9 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    has_new_message = models.BooleanField(
+        default=False, help_text=_("The resident has written since staff last opened the case.")
+    )
     # Bumped by every change: an edit made against an older version is refused, not applied.
     version = models.PositiveIntegerField(default=1)
     # The form submission's idempotency key: a double click or a retry finds the first case.
@@ -94,7 +97,9 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind)
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, blank=True)
     public = models.BooleanField(default=False)
     text = models.TextField(blank=True)
@@ -124,7 +129,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     public = models.BooleanField(default=True, help_text=_("The resident can see it."))
     question_key = models.CharField(max_length=60, blank=True, help_text=_("The form question it answers, if any."))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
@@ -149,7 +156,9 @@ class Draft(models.Model):
     session_key = models.CharField(max_length=40, blank=True, db_index=True)
     channel = models.CharField(max_length=20, choices=Channel, default=Channel.WEB)
     # For a form an agent fills in on a caller's behalf.
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     saved = models.BooleanField(default=False, help_text=_("The resident chose to save it and come back later."))
     submission_key = models.UUIDField(default=uuid.uuid4, editable=False)

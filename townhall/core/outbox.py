@@ -44,7 +44,7 @@ def _nudge_relay() -> None:
 
     try:
         relay_outbox.delay()
-    except Exception:  # noqa: BLE001 - the broker being down loses nothing; beat retries
+    except Exception:
         logger.warning("Could not nudge the outbox relay; the periodic run will deliver", exc_info=True)
 
 

@@ -29,7 +29,10 @@ class Customer(models.Model):
     )
     postcode = models.CharField(max_length=8, blank=True, db_index=True)
     properties = models.ManyToManyField(
-        "gazetteer.Property", blank=True, related_name="linked_customers", help_text=_("Other properties they own, let or manage.")
+        "gazetteer.Property",
+        blank=True,
+        related_name="linked_customers",
+        help_text=_("Other properties they own, let or manage."),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"

@@ -17,7 +17,9 @@ class Notification(models.Model):
     recipient = models.EmailField()
     subject = models.CharField(max_length=250)
     body = models.TextField()
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
     event = models.CharField(max_length=30, blank=True)
     status = models.CharField(max_length=10, choices=NotificationStatus, default=NotificationStatus.QUEUED)
     provider_reference = models.CharField(max_length=100, blank=True)

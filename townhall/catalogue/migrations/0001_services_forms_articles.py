@@ -2,112 +2,230 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import townhall.catalogue.models
 from django.conf import settings
 from django.db import migrations, models
 
+import townhall.catalogue.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_users_and_teams'),
+        ("accounts", "0001_users_and_teams"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='FormDefinition',
+            name="FormDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('questions', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("questions", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['service', '-version'],
+                "ordering": ["service", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('name', models.CharField(max_length=150)),
-                ('summary', models.CharField(help_text='One sentence shown in lists and search results.', max_length=300)),
-                ('description', models.TextField(blank=True, help_text='Shown on the start page. Blank lines separate paragraphs.')),
-                ('eligibility', models.TextField(blank=True, help_text='Who can use this service, shown before they start.')),
-                ('keywords', models.CharField(blank=True, help_text='Other words people search for.', max_length=300)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], db_index=True, default='draft', max_length=10)),
-                ('deadline_working_days', models.PositiveSmallIntegerField(blank=True, help_text='Working days to resolve a request; blank for no deadline.', null=True)),
-                ('restricted', models.BooleanField(default=False, help_text='Only the routing team and the teams named below can see its requests.')),
-                ('workflow', models.JSONField(default=townhall.catalogue.models.default_workflow, help_text='States a request moves through.')),
-                ('channels', models.JSONField(default=townhall.catalogue.models.default_channels, help_text='Channels the service is offered on.')),
-                ('open311_code', models.CharField(blank=True, max_length=60, null=True, unique=True, verbose_name='Open311 code')),
-                ('reopen_days', models.PositiveSmallIntegerField(default=28, help_text="Days after resolution in which a resident's reply reopens the request.")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('current_form', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.formdefinition')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalogue.department')),
-                ('restricted_to_teams', models.ManyToManyField(blank=True, related_name='restricted_services', to='accounts.team')),
-                ('team', models.ForeignKey(help_text='The team new requests are routed to.', on_delete=django.db.models.deletion.PROTECT, related_name='services', to='accounts.team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("name", models.CharField(max_length=150)),
+                (
+                    "summary",
+                    models.CharField(help_text="One sentence shown in lists and search results.", max_length=300),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Shown on the start page. Blank lines separate paragraphs."),
+                ),
+                (
+                    "eligibility",
+                    models.TextField(blank=True, help_text="Who can use this service, shown before they start."),
+                ),
+                ("keywords", models.CharField(blank=True, help_text="Other words people search for.", max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("retired", "Retired")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "deadline_working_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Working days to resolve a request; blank for no deadline.", null=True
+                    ),
+                ),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False, help_text="Only the routing team and the teams named below can see its requests."
+                    ),
+                ),
+                (
+                    "workflow",
+                    models.JSONField(
+                        default=townhall.catalogue.models.default_workflow, help_text="States a request moves through."
+                    ),
+                ),
+                (
+                    "channels",
+                    models.JSONField(
+                        default=townhall.catalogue.models.default_channels,
+                        help_text="Channels the service is offered on.",
+                    ),
+                ),
+                (
+                    "open311_code",
+                    models.CharField(blank=True, max_length=60, null=True, unique=True, verbose_name="Open311 code"),
+                ),
+                (
+                    "reopen_days",
+                    models.PositiveSmallIntegerField(
+                        default=28, help_text="Days after resolution in which a resident's reply reopens the request."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "current_form",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.formdefinition",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="services", to="catalogue.department"
+                    ),
+                ),
+                (
+                    "restricted_to_teams",
+                    models.ManyToManyField(blank=True, related_name="restricted_services", to="accounts.team"),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        help_text="The team new requests are routed to.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='KnowledgeArticle',
+            name="KnowledgeArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('summary', models.CharField(max_length=300)),
-                ('body', models.TextField(help_text='Blank lines separate paragraphs.')),
-                ('keywords', models.CharField(blank=True, max_length=300)),
-                ('published', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.department')),
-                ('services', models.ManyToManyField(blank=True, related_name='articles', to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("summary", models.CharField(max_length=300)),
+                ("body", models.TextField(help_text="Blank lines separate paragraphs.")),
+                ("keywords", models.CharField(blank=True, max_length=300)),
+                ("published", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.department",
+                    ),
+                ),
+                ("services", models.ManyToManyField(blank=True, related_name="articles", to="catalogue.service")),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.AddField(
-            model_name='formdefinition',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_versions', to='catalogue.service'),
+            model_name="formdefinition",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="form_versions", to="catalogue.service"
+            ),
         ),
         migrations.CreateModel(
-            name='NotificationTemplate',
+            name="NotificationTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('submitted', 'Request received'), ('public_update', 'Update on a request'), ('resolved', 'Request resolved'), ('message', 'Message from the council')], max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notification_templates', to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Request received"),
+                            ("public_update", "Update on a request"),
+                            ("resolved", "Request resolved"),
+                            ("message", "Message from the council"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_templates",
+                        to="catalogue.service",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('service', 'event'), name='one_template_per_service_event'), models.UniqueConstraint(condition=models.Q(('service__isnull', True)), fields=('event',), name='one_default_template_per_event')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("service", "event"), name="one_template_per_service_event"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("service__isnull", True)),
+                        fields=("event",),
+                        name="one_default_template_per_event",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='formdefinition',
-            constraint=models.UniqueConstraint(fields=('service', 'version'), name='one_form_version_number'),
+            model_name="formdefinition",
+            constraint=models.UniqueConstraint(fields=("service", "version"), name="one_form_version_number"),
         ),
     ]

@@ -7,83 +7,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_cases_events_drafts'),
-        ('catalogue', '0001_services_forms_articles'),
-        ('gazetteer', '0001_wards_streets_properties'),
+        ("cases", "0001_cases_events_drafts"),
+        ("catalogue", "0001_services_forms_articles"),
+        ("gazetteer", "0001_wards_streets_properties"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation')], default='person', max_length=12)),
-                ('name', models.CharField(help_text="Full name, or the organisation's name.", max_length=200)),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('phone_normalised', models.CharField(blank=True, db_index=True, editable=False, max_length=20)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('address_text', models.CharField(blank=True, help_text='An address outside the gazetteer, e.g. out of the borough.', max_length=300)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resident_customers', to='gazetteer.property')),
-                ('merged_into', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_records', to='customers.customer')),
-                ('properties', models.ManyToManyField(blank=True, help_text='Other properties they own, let or manage.', related_name='linked_customers', to='gazetteer.property')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='customer', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organisation", "Organisation")],
+                        default="person",
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(help_text="Full name, or the organisation's name.", max_length=200)),
+                ("email", models.EmailField(blank=True, db_index=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("phone_normalised", models.CharField(blank=True, db_index=True, editable=False, max_length=20)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "address_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="An address outside the gazetteer, e.g. out of the borough.",
+                        max_length=300,
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=8)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "address",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resident_customers",
+                        to="gazetteer.property",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_records",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "properties",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Other properties they own, let or manage.",
+                        related_name="linked_customers",
+                        to="gazetteer.property",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="customer",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('web', 'Online'), ('phone', 'Phone'), ('face_to_face', 'Face to face'), ('email', 'Email'), ('letter', 'Letter'), ('api', 'API'), ('back_office', 'Back office')], max_length=20)),
-                ('direction', models.CharField(choices=[('inbound', 'From the customer'), ('outbound', 'To the customer')], default='inbound', max_length=10)),
-                ('reason', models.CharField(max_length=200)),
-                ('outcome', models.CharField(choices=[('answered', 'Answered'), ('case_raised', 'Request raised'), ('progress_given', 'Progress update given'), ('signposted', 'Signposted elsewhere'), ('transferred', 'Transferred to a service'), ('callback', 'Callback arranged'), ('abandoned', 'Ended before resolution')], max_length=20)),
-                ('resolved_first_contact', models.BooleanField(default=False, verbose_name='resolved at first contact')),
-                ('avoidable', models.BooleanField(default=False, help_text='Avoidable contact, e.g. chasing progress or a failure to act first time.')),
-                ('caller_verified', models.BooleanField(default=False)),
-                ('duration_seconds', models.PositiveIntegerField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('phone_number', models.CharField(blank=True, help_text='The number the call came from.', max_length=30)),
-                ('started_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts_taken', to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.knowledgearticle')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='cases.case')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='catalogue.service')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Online"),
+                            ("phone", "Phone"),
+                            ("face_to_face", "Face to face"),
+                            ("email", "Email"),
+                            ("letter", "Letter"),
+                            ("api", "API"),
+                            ("back_office", "Back office"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("inbound", "From the customer"), ("outbound", "To the customer")],
+                        default="inbound",
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("answered", "Answered"),
+                            ("case_raised", "Request raised"),
+                            ("progress_given", "Progress update given"),
+                            ("signposted", "Signposted elsewhere"),
+                            ("transferred", "Transferred to a service"),
+                            ("callback", "Callback arranged"),
+                            ("abandoned", "Ended before resolution"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "resolved_first_contact",
+                    models.BooleanField(default=False, verbose_name="resolved at first contact"),
+                ),
+                (
+                    "avoidable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Avoidable contact, e.g. chasing progress or a failure to act first time.",
+                    ),
+                ),
+                ("caller_verified", models.BooleanField(default=False)),
+                ("duration_seconds", models.PositiveIntegerField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "phone_number",
+                    models.CharField(blank=True, help_text="The number the call came from.", max_length=30),
+                ),
+                ("started_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts_taken",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalogue.knowledgearticle",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="catalogue.service",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CustomerAlert',
+            name="CustomerAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assisted_collection', 'Needs assisted collection'), ('two_officers', 'Two officers must visit'), ('large_print', 'Prefers large print'), ('interpreter', 'Needs an interpreter'), ('vulnerable', 'Vulnerable: take extra care'), ('other', 'Other')], max_length=30)),
-                ('text', models.CharField(blank=True, max_length=300)),
-                ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('cleared_at', models.DateTimeField(blank=True, null=True)),
-                ('cleared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='customers.customer')),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assisted_collection", "Needs assisted collection"),
+                            ("two_officers", "Two officers must visit"),
+                            ("large_print", "Prefers large print"),
+                            ("interpreter", "Needs an interpreter"),
+                            ("vulnerable", "Vulnerable: take extra care"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("text", models.CharField(blank=True, max_length=300)),
+                ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("cleared_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cleared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="alerts", to="customers.customer"
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-set_at'],
+                "ordering": ["-set_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['name', 'postcode'], name='customers_c_name_564002_idx'),
+            model_name="customer",
+            index=models.Index(fields=["name", "postcode"], name="customers_c_name_564002_idx"),
         ),
     ]

@@ -5,56 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Street',
+            name="Street",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('usrn', models.BigIntegerField(unique=True, verbose_name='USRN')),
-                ('name', models.CharField(max_length=120)),
-                ('locality', models.CharField(blank=True, max_length=120)),
-                ('town', models.CharField(max_length=120)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("usrn", models.BigIntegerField(unique=True, verbose_name="USRN")),
+                ("name", models.CharField(max_length=120)),
+                ("locality", models.CharField(blank=True, max_length=120)),
+                ("town", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['name', 'locality'],
+                "ordering": ["name", "locality"],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='ONS ward code, e.g. E05000000.', max_length=20, unique=True)),
-                ('name', models.CharField(max_length=120)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(help_text="ONS ward code, e.g. E05000000.", max_length=20, unique=True)),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Property',
+            name="Property",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uprn', models.BigIntegerField(unique=True, verbose_name='UPRN')),
-                ('sub_building', models.CharField(blank=True, help_text='Flat or unit, e.g. Flat 2.', max_length=120)),
-                ('building_name', models.CharField(blank=True, max_length=120)),
-                ('building_number', models.CharField(blank=True, max_length=20)),
-                ('postcode', models.CharField(db_index=True, max_length=8)),
-                ('latitude', models.DecimalField(decimal_places=6, max_digits=9)),
-                ('longitude', models.DecimalField(decimal_places=6, max_digits=9)),
-                ('classification', models.CharField(blank=True, help_text='AddressBase class, e.g. RD04 terraced house, CO01 office.', max_length=10)),
-                ('single_line', models.CharField(editable=False, max_length=300)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='properties', to='gazetteer.street')),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='properties', to='gazetteer.ward')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uprn", models.BigIntegerField(unique=True, verbose_name="UPRN")),
+                ("sub_building", models.CharField(blank=True, help_text="Flat or unit, e.g. Flat 2.", max_length=120)),
+                ("building_name", models.CharField(blank=True, max_length=120)),
+                ("building_number", models.CharField(blank=True, max_length=20)),
+                ("postcode", models.CharField(db_index=True, max_length=8)),
+                ("latitude", models.DecimalField(decimal_places=6, max_digits=9)),
+                ("longitude", models.DecimalField(decimal_places=6, max_digits=9)),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True, help_text="AddressBase class, e.g. RD04 terraced house, CO01 office.", max_length=10
+                    ),
+                ),
+                ("single_line", models.CharField(editable=False, max_length=300)),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="properties", to="gazetteer.street"
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="properties", to="gazetteer.ward"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'properties',
-                'ordering': ['street__name', 'building_number', 'sub_building'],
+                "verbose_name_plural": "properties",
+                "ordering": ["street__name", "building_number", "sub_building"],
             },
         ),
     ]

@@ -1,0 +1,70 @@
+"""Reads of cases that pages and APIs share, with who may see what built in."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from townhall.accounts.models import Role, Team
+from townhall.cases.models import Case, CaseEvent
+from townhall.catalogue.models import Service
+
+# Roles that see every case, restricted ones included: the council's admins and auditors.
+SEES_EVERYTHING = {Role.COUNCIL_ADMIN, Role.AUDITOR}
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Cases `user` may see. Residents see their own; staff see every unrestricted
+    service's cases (the contact centre answers about anything) and restricted ones
+    only through their teams."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if not user.is_council_staff:
+        return Case.objects.filter(customer__user=user)
+    if user.role in SEES_EVERYTHING:
+        return Case.objects.all()
+    my_teams = Team.objects.filter(members=user)
+    restricted_for_me = Service.restricted_to_teams.through.objects.filter(
+        service_id=OuterRef("service_id"), team__in=my_teams
+    )
+    return Case.objects.filter(
+        Q(service__restricted=False) | Q(team__in=my_teams) | Exists(restricted_for_me)
+    )
+
+
+def case_for_resident(*, user, reference: str) -> Case | None:
+    return (
+        visible_cases(user)
+        .select_related("service", "address__street")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_for_tracking(*, reference: str, email: str) -> Case | None:
+    """A request found by its reference and the email given with it, for residents
+    without an account. Both must match: a reference alone shows nothing."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    return (
+        Case.objects.select_related("service", "customer")
+        .filter(reference=reference)
+        .filter(Q(requester_email=email) | Q(customer__email=email))
+        .first()
+    )
+
+
+def public_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.filter(public=True).select_related("actor").prefetch_related("attachments")
+
+
+def full_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").prefetch_related("attachments")
+
+
+def resident_cases(user) -> QuerySet[Case]:
+    """My requests: every request of theirs from any channel, newest first."""
+    return visible_cases(user).select_related("service").order_by("-submitted_at")
+
+
+def case_list(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """What queue and search lists show of each case, fetched in one query."""
+    return queryset.select_related("service", "team", "assignee", "customer", "address__ward")

@@ -1,0 +1,396 @@
+"""Every write to a case: one function per business action, each in one transaction
+with its timeline event, its audit event and its outgoing messages."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from townhall.cases.models import Attachment, Case, CaseEvent, Draft, EventKind
+from townhall.catalogue.answering import clean_answers
+from townhall.catalogue.models import NotificationEvent, Service
+from townhall.catalogue.questions import parse_questions
+from townhall.core import audit, calendar
+from townhall.core.references import new_reference
+from townhall.core.uploads import check_upload
+from townhall.customers import services as customer_services
+from townhall.customers.models import Contact, Customer
+from townhall.gazetteer.models import Property
+from townhall.notifications import services as notifications
+
+
+class CaseError(Exception):
+    """A change that cannot be made, in words for the person who tried it."""
+
+
+class StaleCaseError(CaseError):
+    """Someone else changed the case since this person loaded it."""
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _label(user) -> str:
+    return str(user) if user is not None and user.is_authenticated else ""
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    """The case row under lock, refusing the change if it moved on since the caller saw it."""
+    current = Case.objects.select_for_update().select_related("service", "team").get(pk=case.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleCaseError(
+            "Someone else changed this case while you were looking at it. "
+            "Your change was not saved: check the latest details and try again."
+        )
+    return current
+
+
+def _bump(case: Case, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _event(case: Case, kind: str, by, *, public: bool = False, text: str = "", **extra) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=by if _label(by) else None,
+        actor_label=_label(by),
+        public=public,
+        text=text,
+        **extra,
+    )
+
+
+def submit_case(
+    *,
+    service: Service,
+    answers: dict,
+    channel: str,
+    by=None,
+    requester: Requester | None = None,
+    customer: Customer | None = None,
+    address: Property | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    submission_key: uuid.UUID | None = None,
+    draft: Draft | None = None,
+    contact: Contact | None = None,
+) -> Case:
+    """Raise a request from any channel. The same submission key always gives the same case.
+
+    Raises django's ValidationError (per question key) when the answers do not pass.
+    """
+    submission_key = submission_key or (draft.submission_key if draft else None)
+    if submission_key:
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing
+    if not service.is_published:
+        raise CaseError("This service is not taking requests.")
+    form = draft.form if draft else service.current_form
+    questions = parse_questions(form.questions)
+    cleaned = clean_answers(questions, answers)
+    address = address or _first_address(questions, cleaned)
+    if latitude is None:
+        latitude, longitude = _first_location(questions, cleaned, address)
+    try:
+        with transaction.atomic():
+            return _create_case(
+                service=service,
+                form=form,
+                answers=cleaned,
+                channel=channel,
+                by=by,
+                requester=requester or Requester(),
+                customer=customer,
+                address=address,
+                latitude=latitude,
+                longitude=longitude,
+                submission_key=submission_key,
+                draft=draft,
+                contact=contact,
+                questions=questions,
+            )
+    except IntegrityError:
+        # A concurrent submission with the same key won the race: answer with its case.
+        if submission_key and (existing := Case.objects.filter(submission_key=submission_key).first()):
+            return existing
+        raise
+
+
+def _create_case(
+    *,
+    service,
+    form,
+    answers,
+    channel,
+    by,
+    requester,
+    customer,
+    address,
+    latitude,
+    longitude,
+    submission_key,
+    draft,
+    contact,
+    questions,
+) -> Case:
+    if customer is None and by is not None and by.is_authenticated and not by.is_council_staff:
+        customer = customer_services.link_account(user=by)
+    if customer is None:
+        customer = customer_services.match_or_create_requester(
+            name=requester.name, email=requester.email, phone=requester.phone, address=address
+        )
+    today = timezone.localdate()
+    case = Case(
+        service=service,
+        form=form,
+        answers=answers,
+        customer=customer,
+        requester_name=requester.name or (customer.name if customer else ""),
+        requester_email=(requester.email or (customer.email if customer else "")).lower(),
+        requester_phone=requester.phone or (customer.phone if customer else ""),
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        channel=channel,
+        status=service.initial_state,
+        team=service.team,
+        due_date=calendar.add_working_days(today, service.deadline_working_days)
+        if service.deadline_working_days
+        else None,
+        created_by=by if _label(by) else None,
+        submission_key=submission_key,
+    )
+    case.reference = _unique_reference()
+    case.save()
+    _event(case, EventKind.SUBMITTED, by, public=True, to_status=case.status, data={"channel": channel})
+    _attach_answered_files(case, questions, answers, by)
+    if contact is not None:
+        contact.case = case
+        contact.save(update_fields=["case"])
+    if draft is not None:
+        draft.delete()
+    audit.record(actor=by, action="case.submitted", target=case, data={"reference": case.reference, "channel": channel})
+    notifications.notify_requester(case=case, event=NotificationEvent.SUBMITTED)
+    return case
+
+
+def _unique_reference() -> str:
+    for _attempt in range(5):
+        reference = new_reference(settings.CASE_REFERENCE_PREFIX)
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+    raise CaseError("Could not make a unique reference; please try again.")
+
+
+def _first_address(questions, answers) -> Property | None:
+    for question in questions:
+        if question.type == "address" and question.key in answers:
+            return Property.objects.filter(uprn=answers[question.key]["uprn"]).first()
+    return None
+
+
+def _first_location(questions, answers, address) -> tuple[Decimal | None, Decimal | None]:
+    for question in questions:
+        if question.type == "location" and question.key in answers:
+            point = answers[question.key]
+            return Decimal(str(point["latitude"])), Decimal(str(point["longitude"]))
+    if address is not None:
+        return address.latitude, address.longitude
+    return None, None
+
+
+def _attach_answered_files(case: Case, questions, answers: dict, by) -> None:
+    for question in questions:
+        if question.type != "file":
+            continue
+        for stored in answers.get(question.key, []):
+            Attachment.objects.create(
+                case=case,
+                file=stored["path"],
+                original_name=stored["name"],
+                content_type=stored["content_type"],
+                size=stored["size"],
+                question_key=question.key,
+                uploaded_by=by if _label(by) else None,
+            )
+
+
+@transaction.atomic
+def change_status(
+    *, case: Case, status: str, by, reason: str = "", public_text: str = "", expected_version: int | None = None
+) -> Case:
+    """Move a case to another state of its service's workflow, with the reason recorded.
+
+    `public_text` is shown to the resident and emailed to them; closing a case always
+    tells them.
+    """
+    case = _locked(case, expected_version)
+    if case.service.state(status) is None:
+        raise CaseError("Choose a status from this service's workflow.")
+    if status == case.status:
+        raise CaseError("The case already has that status.")
+    previous = case.status
+    case.status = status
+    case.is_closed = case.service.is_closed_state(status)
+    case.resolved_at = timezone.now() if case.is_closed else None
+    _bump(case, "status", "is_closed", "resolved_at")
+    _event(case, EventKind.STATUS_CHANGED, by, public=True, text=reason, from_status=previous, to_status=status)
+    if public_text:
+        _event(case, EventKind.PUBLIC_UPDATE, by, public=True, text=public_text)
+    audit.record(actor=by, action="case.status_changed", target=case, data={"from": previous, "to": status})
+    if case.is_closed:
+        notifications.notify_requester(case=case, event=NotificationEvent.RESOLVED, update=public_text)
+    elif public_text:
+        notifications.notify_requester(case=case, event=NotificationEvent.PUBLIC_UPDATE, update=public_text)
+    return case
+
+
+@transaction.atomic
+def assign_case(*, case: Case, assignee, by, expected_version: int | None = None) -> Case:
+    case = _locked(case, expected_version)
+    if assignee is not None and not assignee.is_council_staff:
+        raise CaseError("Cases can only be assigned to council staff.")
+    if case.assignee_id == (assignee.pk if assignee else None):
+        raise CaseError("The case is already assigned to them." if assignee else "The case is not assigned.")
+    previous = case.assignee
+    case.assignee = assignee
+    _bump(case, "assignee")
+    _event(
+        case,
+        EventKind.ASSIGNED,
+        by,
+        text=f"Assigned to {assignee}" if assignee else "Unassigned",
+        data={"from": previous.pk if previous else None, "to": assignee.pk if assignee else None},
+    )
+    audit.record(actor=by, action="case.assigned", target=case, data={"to": assignee.pk if assignee else None})
+    return case
+
+
+@transaction.atomic
+def set_priority(*, case: Case, priority: str, by, expected_version: int | None = None) -> Case:
+    case = _locked(case, expected_version)
+    if priority not in Case._meta.get_field("priority").choices_dict:  # type: ignore[attr-defined]
+        raise CaseError("Choose a priority.")
+    previous = case.priority
+    case.priority = priority
+    _bump(case, "priority")
+    _event(case, EventKind.PRIORITY_CHANGED, by, data={"from": previous, "to": priority})
+    audit.record(actor=by, action="case.priority_changed", target=case, data={"from": previous, "to": priority})
+    return case
+
+
+def _require_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise CaseError("Enter the text.")
+    return text
+
+
+@transaction.atomic
+def add_note(*, case: Case, text: str, by) -> CaseEvent:
+    """An internal note: staff only, never shown to the resident. Notes never clash."""
+    event = _event(case, EventKind.NOTE, by, text=_require_text(text))
+    audit.record(actor=by, action="case.note_added", target=case, data={"event": event.pk})
+    return event
+
+
+@transaction.atomic
+def add_public_update(*, case: Case, text: str, by) -> CaseEvent:
+    """An update the resident sees on their request and receives by email."""
+    event = _event(case, EventKind.PUBLIC_UPDATE, by, public=True, text=_require_text(text))
+    audit.record(actor=by, action="case.public_update", target=case, data={"event": event.pk})
+    notifications.notify_requester(case=case, event=NotificationEvent.PUBLIC_UPDATE, update=event.text)
+    return event
+
+
+@transaction.atomic
+def send_message(*, case: Case, text: str, by) -> CaseEvent:
+    """A message from the council to the resident, in the request's thread."""
+    event = _event(case, EventKind.MESSAGE_OUT, by, public=True, text=_require_text(text))
+    Case.objects.filter(pk=case.pk).update(has_new_message=False)
+    audit.record(actor=by, action="case.message_sent", target=case, data={"event": event.pk})
+    notifications.notify_requester(case=case, event=NotificationEvent.MESSAGE, update=event.text)
+    return event
+
+
+@transaction.atomic
+def receive_message(*, case: Case, text: str, by=None, sender_label: str = "") -> CaseEvent:
+    """A message from the resident. On a request resolved within the service's reopen
+    period it reopens the request; later ones still reach the team. Nothing is lost."""
+    case = _locked(case, None)
+    text = _require_text(text)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.MESSAGE_IN,
+        actor=by if _label(by) else None,
+        actor_label=_label(by) or sender_label or case.requester_name,
+        public=True,
+        text=text,
+    )
+    case.has_new_message = True
+    fields = ["has_new_message"]
+    reopened = (
+        case.is_closed
+        and case.resolved_at is not None
+        and (timezone.now() - case.resolved_at <= dt.timedelta(days=case.service.reopen_days))
+    )
+    if reopened:
+        previous = case.status
+        case.status = case.service.reopen_state
+        case.is_closed = False
+        case.resolved_at = None
+        fields += ["status", "is_closed", "resolved_at"]
+        _event(
+            case,
+            EventKind.REOPENED,
+            None,
+            public=True,
+            text="Reopened by the resident's reply.",
+            from_status=previous,
+            to_status=case.status,
+        )
+    _bump(case, *fields)
+    audit.record(actor=by, action="case.message_received", target=case, data={"event": event.pk, "reopened": reopened})
+    notifications.notify_team(
+        case=case,
+        subject=f"{'Reopened: ' if reopened else ''}new message on {case.reference}",
+        body=f"{case.requester_name or 'The resident'} wrote about {case.reference} ({case.service.name}):\n\n{text}",
+    )
+    return event
+
+
+@transaction.atomic
+def mark_messages_read(*, case: Case, by) -> None:
+    Case.objects.filter(pk=case.pk, has_new_message=True).update(has_new_message=False)
+
+
+@transaction.atomic
+def add_attachment(*, case: Case, upload: UploadedFile, by, public: bool = True) -> Attachment:
+    """Attach a file after checking what it really is; raises ValidationError if refused."""
+    content_type = check_upload(upload)
+    event = _event(case, EventKind.ATTACHMENT, by, public=public, text=upload.name[:200])
+    attachment = Attachment(
+        case=case,
+        event=event,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        public=public,
+        uploaded_by=by if _label(by) else None,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    audit.record(actor=by, action="case.attachment_added", target=case, data={"attachment": attachment.pk})
+    return attachment

@@ -1,0 +1,111 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from townhall.core import outbox
+from townhall.core.models import OutboxMessage, OutboxStatus
+
+delivered: list[tuple[dict, str]] = []
+
+
+def record_delivery(payload: dict, delivery_key: str) -> None:
+    delivered.append((payload, delivery_key))
+
+
+def always_fail(payload: dict, delivery_key: str) -> None:
+    raise ConnectionError("back office is down")
+
+
+@pytest.fixture(autouse=True)
+def test_handlers(settings):
+    delivered.clear()
+    settings.OUTBOX_HANDLERS = {
+        **settings.OUTBOX_HANDLERS,
+        "test.ok": f"{__name__}.record_delivery",
+        "test.fail": f"{__name__}.always_fail",
+    }
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+
+
+@pytest.mark.django_db
+def test_a_message_is_delivered_after_commit_with_its_key(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(topic="test.ok", payload={"n": 1}, key="k1")
+
+    assert delivered == [({"n": 1}, "k1")]
+    assert OutboxMessage.objects.get(key="k1").status == OutboxStatus.SENT
+
+
+@pytest.mark.django_db
+def test_enqueuing_the_same_key_twice_queues_it_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(topic="test.ok", payload={"n": 1}, key="same")
+        outbox.enqueue(topic="test.ok", payload={"n": 1}, key="same")
+
+    assert OutboxMessage.objects.count() == 1
+    assert len(delivered) == 1
+
+
+@pytest.mark.django_db
+def test_a_sent_message_is_not_sent_again_by_a_later_relay():
+    outbox.enqueue(topic="test.ok", payload={}, key="once")
+    outbox.relay()
+    outbox.relay()
+
+    assert len(delivered) == 1
+
+
+@pytest.mark.django_db
+def test_refuses_a_topic_without_a_handler():
+    with pytest.raises(ValueError):
+        outbox.enqueue(topic="nobody.listens", payload={}, key="x")
+
+
+@pytest.mark.django_db
+def test_a_failure_is_kept_and_retried_with_back_off():
+    outbox.enqueue(topic="test.fail", payload={}, key="f1")
+
+    outbox.relay()
+
+    message = OutboxMessage.objects.get(key="f1")
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 1
+    assert "back office is down" in message.last_error
+    assert message.next_attempt_at > timezone.now()
+    # Not due yet: a second relay straight away does not hammer the receiver.
+    outbox.relay()
+    assert OutboxMessage.objects.get(key="f1").attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_message_is_marked_stuck_after_the_last_attempt_and_can_be_retried():
+    outbox.enqueue(topic="test.fail", payload={}, key="f2")
+    for _ in range(3):
+        OutboxMessage.objects.filter(key="f2").update(next_attempt_at=timezone.now())
+        outbox.relay()
+
+    message = OutboxMessage.objects.get(key="f2")
+    assert message.status == OutboxStatus.DEAD
+    assert message.attempts == 3
+
+    outbox.retry_now(message)
+    assert OutboxMessage.objects.get(key="f2").status == OutboxStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_messages_with_one_ordering_key_wait_for_the_earlier_one():
+    outbox.enqueue(topic="test.fail", payload={"n": 1}, key="o1", ordering_key="case:1")
+    outbox.enqueue(topic="test.ok", payload={"n": 2}, key="o2", ordering_key="case:1")
+    outbox.enqueue(topic="test.ok", payload={"n": 3}, key="o3", ordering_key="case:2")
+
+    outbox.relay()
+
+    assert [payload["n"] for payload, _ in delivered] == [3]
+    assert OutboxMessage.objects.get(key="o2").status == OutboxStatus.PENDING
+
+
+def test_back_off_doubles_and_is_capped():
+    assert outbox.retry_delay(1) == dt.timedelta(seconds=30)
+    assert outbox.retry_delay(2) == dt.timedelta(seconds=60)
+    assert outbox.retry_delay(30) == dt.timedelta(hours=6)
