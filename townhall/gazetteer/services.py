@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from townhall.core import audit
 from townhall.gazetteer.models import Property, Street, Ward, normalise_postcode
 
-# In the order the documentation and the demo write them.
+# In the order the documentation lists them.
 COLUMNS = (
     "uprn",
     "usrn",
@@ -36,7 +36,17 @@ COLUMNS = (
     "longitude",
     "classification",
 )
-REQUIRED_COLUMNS = ("uprn", "usrn", "street_name", "town", "postcode", "ward_code", "ward_name", "latitude", "longitude")
+REQUIRED_COLUMNS = (
+    "uprn",
+    "usrn",
+    "street_name",
+    "town",
+    "postcode",
+    "ward_code",
+    "ward_name",
+    "latitude",
+    "longitude",
+)
 
 MAX_UPRN = 999_999_999_999  # UPRNs have at most 12 digits, USRNs at most 8.
 MAX_USRN = 99_999_999
@@ -72,6 +82,7 @@ PROPERTY_FIELDS = (
     "classification",
     "single_line",
 )
+COMPARED_FIELDS = ("street_id", "ward_id", *PROPERTY_FIELDS)
 STREET_FIELDS = ("name", "locality", "town")
 WARD_FIELDS = ("name",)
 
@@ -99,11 +110,13 @@ class ImportReport:
     streets: Tally = field(default_factory=Tally)
     wards: Tally = field(default_factory=Tally)
     rejections: list[Rejection] = field(default_factory=list)
+    # Properties outside the batch that renamed their street, whose one-line address was rewritten.
+    readdressed: int = 0
 
 
 @dataclass
 class _Batch:
-    first_line: int
+    first_line: int = 0
     last_line: int = 0
     new_wards: list[Ward] = field(default_factory=list)
     changed_wards: list[Ward] = field(default_factory=list)
@@ -112,13 +125,22 @@ class _Batch:
     properties: list[Property] = field(default_factory=list)
 
 
+class _Rejected(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(reasons)
+        self.reasons = tuple(reasons)
+
+
 @dataclass(frozen=True)
 class _Row:
+    """One row that passed the checks it can have on its own."""
+
     uprn: int
     usrn: int
-    street: Street
-    ward: Ward
-    place: Property
+    street: dict[str, str]  # name, locality, town
+    ward_code: str
+    ward: dict[str, str]  # name
+    place: dict[str, str | Decimal]  # every Property field but single_line, which needs the street
 
 
 def import_gazetteer(
@@ -137,43 +159,157 @@ def import_gazetteer(
     the file leaves out stays as it is. With `dry_run`, everything is checked and
     counted but nothing is saved.
     """
-    report = ImportReport(dry_run=dry_run)
-    wards = {ward.code: ward for ward in Ward.objects.order_by()}
-    streets = {street.usrn: street for street in Street.objects.order_by()}
-    # The line where each key first appeared in this file, for repeats and disagreements.
-    ward_lines: dict[str, int] = {}
-    street_lines: dict[int, int] = {}
-    uprn_lines: dict[int, int] = {}
-
-    batch: _Batch | None = None
+    run = _Import(report=ImportReport(dry_run=dry_run), by=by)
+    batch = _Batch()
     for line, raw in _numbered(rows, first_line):
-        row, reasons = _parse(raw)
-        if row is not None:
-            reasons = _conflicts(row, line, wards, streets, ward_lines, street_lines, uprn_lines)
-        if reasons:
-            report.rejections.append(Rejection(line=line, reasons=tuple(reasons)))
+        try:
+            run.take(_parse(raw), line, batch)
+        except _Rejected as rejected:
+            run.report.rejections.append(Rejection(line=line, reasons=rejected.reasons))
             continue
-        assert row is not None  # noqa: S101 - _parse returns a row whenever it finds no reasons
-        batch = batch or _Batch(first_line=line)
-        batch.last_line = line
-        uprn_lines[row.uprn] = line
-        if row.ward.code not in ward_lines:
-            ward_lines[row.ward.code] = line
-            _claim(row.ward, known=wards, key=row.ward.code, fields=WARD_FIELDS, tally=report.wards,
-                   new=batch.new_wards, changed=batch.changed_wards)  # fmt: skip
-        if row.usrn not in street_lines:
-            street_lines[row.usrn] = line
-            _claim(row.street, known=streets, key=row.usrn, fields=STREET_FIELDS, tally=report.streets,
-                   new=batch.new_streets, changed=batch.changed_streets)  # fmt: skip
-        row.place.street = streets[row.usrn]
-        row.place.ward = wards[row.ward.code]
-        batch.properties.append(row.place)
         if len(batch.properties) >= batch_size:
-            _write(batch, report=report, by=by)
-            batch = None
-    if batch is not None:
-        _write(batch, report=report, by=by)
-    return report
+            run.write(batch)
+            batch = _Batch()
+    if batch.properties:
+        run.write(batch)
+    return run.report
+
+
+class _Import:
+    """The state of one import: every ward and street known so far, and where the file first named each key."""
+
+    def __init__(self, *, report: ImportReport, by: AbstractBaseUser | None) -> None:
+        self.report = report
+        self.by = by
+        # Wards and streets are few enough to hold; properties are looked up a batch at a time.
+        self.wards = {ward.code: ward for ward in Ward.objects.order_by()}
+        self.streets = {street.usrn: street for street in Street.objects.order_by()}
+        self.ward_lines: dict[str, int] = {}
+        self.street_lines: dict[int, int] = {}
+        self.uprn_lines: dict[int, int] = {}
+
+    def take(self, row: _Row, line: int, batch: _Batch) -> None:
+        """Add a row to the batch, or reject it if it disagrees with an earlier row (the first row wins)."""
+        self._check_agrees(row)
+        # Streets and wards are built once per import, not once per row.
+        known_street = row.usrn in self.street_lines
+        street = self.streets[row.usrn] if known_street else Street(usrn=row.usrn, **row.street)
+        place = Property(uprn=row.uprn, street=street, **row.place)
+        place.refresh_single_line()
+        if len(place.single_line) > SINGLE_LINE_MAX:
+            raise _Rejected([_("the whole address is longer than %(limit)d characters") % {"limit": SINGLE_LINE_MAX}])
+
+        batch.first_line = batch.first_line or line
+        batch.last_line = line
+        self.uprn_lines[row.uprn] = line
+        if not known_street:
+            self.street_lines[row.usrn] = line
+            _claim(
+                street,
+                row.street,
+                known=self.streets,
+                key=row.usrn,
+                tally=self.report.streets,
+                new=batch.new_streets,
+                changed=batch.changed_streets,
+            )
+        if row.ward_code not in self.ward_lines:
+            self.ward_lines[row.ward_code] = line
+            _claim(
+                Ward(code=row.ward_code, **row.ward),
+                row.ward,
+                known=self.wards,
+                key=row.ward_code,
+                tally=self.report.wards,
+                new=batch.new_wards,
+                changed=batch.changed_wards,
+            )
+        place.street = self.streets[row.usrn]
+        place.ward = self.wards[row.ward_code]
+        batch.properties.append(place)
+
+    def _check_agrees(self, row: _Row) -> None:
+        reasons = []
+        if row.uprn in self.uprn_lines:
+            reasons.append(
+                _("uprn %(uprn)d repeats line %(line)d") % {"uprn": row.uprn, "line": self.uprn_lines[row.uprn]}
+            )
+        if row.usrn in self.street_lines:
+            street = self.streets[row.usrn]
+            if _differs(street, row.street):
+                reasons.append(
+                    _("usrn %(usrn)d is “%(earlier)s” on line %(line)d, not “%(this)s”")
+                    % {
+                        "usrn": row.usrn,
+                        "earlier": street,
+                        "line": self.street_lines[row.usrn],
+                        "this": ", ".join(part for part in row.street.values() if part),
+                    }
+                )
+        if row.ward_code in self.ward_lines:
+            ward = self.wards[row.ward_code]
+            if _differs(ward, row.ward):
+                reasons.append(
+                    _("ward_code %(code)s is “%(earlier)s” on line %(line)d, not “%(this)s”")
+                    % {
+                        "code": row.ward_code,
+                        "earlier": ward,
+                        "line": self.ward_lines[row.ward_code],
+                        "this": row.ward["name"],
+                    }
+                )
+        if reasons:
+            raise _Rejected(reasons)
+
+    def write(self, batch: _Batch) -> None:
+        """Compare one batch with the database (one query) and save it in one transaction."""
+        uprns = [place.uprn for place in batch.properties]
+        with transaction.atomic():
+            # Plain tuples, not model instances: the upsert below needs nothing else.
+            existing = Property.objects.filter(uprn__in=uprns).order_by().values_list("uprn", *COMPARED_FIELDS)
+            stored = {values[0]: values[1:] for values in existing}
+            new, changed = [], []
+            for place in batch.properties:
+                if place.uprn not in stored:
+                    new.append(place)
+                elif stored[place.uprn] != _compared(place):
+                    changed.append(place)
+            readdressed = _readdress(batch.changed_streets, skip=uprns, save=not self.report.dry_run)
+            tally = self.report.properties
+            tally.created += len(new)
+            tally.updated += len(changed)
+            tally.unchanged += len(batch.properties) - len(new) - len(changed)
+            self.report.readdressed += readdressed
+            if self.report.dry_run:
+                return
+
+            Ward.objects.bulk_create(batch.new_wards)
+            Ward.objects.bulk_update(batch.changed_wards, WARD_FIELDS)
+            Street.objects.bulk_create(batch.new_streets)
+            Street.objects.bulk_update(batch.changed_streets, STREET_FIELDS)
+            # One upsert for new and changed alike: far faster than bulk_update's CASE per field.
+            # bulk_create fills in the ids of the streets and wards saved just above.
+            Property.objects.bulk_create(
+                new + changed,
+                update_conflicts=True,
+                unique_fields=["uprn"],
+                update_fields=[*PROPERTY_FIELDS, "street", "ward"],
+            )
+            counts = {
+                "properties_created": len(new),
+                "properties_updated": len(changed),
+                "properties_readdressed": readdressed,
+                "streets_created": len(batch.new_streets),
+                "streets_updated": len(batch.changed_streets),
+                "wards_created": len(batch.new_wards),
+                "wards_updated": len(batch.changed_wards),
+            }
+            if any(counts.values()):
+                audit.record(
+                    actor=self.by,
+                    action="gazetteer.imported",
+                    data={"lines": [batch.first_line, batch.last_line], **counts},
+                )
 
 
 def _numbered(rows: Iterable[Mapping[str, str | None]], first_line: int) -> Iterator[tuple[int, Mapping]]:
@@ -185,8 +321,8 @@ def _numbered(rows: Iterable[Mapping[str, str | None]], first_line: int) -> Iter
         yield from enumerate(rows, start=first_line)
 
 
-def _parse(raw: Mapping[str, str | None]) -> tuple[_Row | None, list[str]]:
-    """Check one row on its own; return the row ready to save, or the reasons it can't be."""
+def _parse(raw: Mapping[str, str | None]) -> _Row:
+    """Check one row on its own and return it ready to save, or raise every reason it can't be."""
     reasons = []
     if None in raw:  # csv.DictReader keeps surplus fields under the key None
         reasons.append(_("has more fields than the header"))
@@ -216,25 +352,24 @@ def _parse(raw: Mapping[str, str | None]) -> tuple[_Row | None, list[str]]:
             _("classification “%(value)s” should be letters and digits only") % {"value": text["classification"]}
         )
     if reasons:
-        return None, reasons
+        raise _Rejected(reasons)
 
-    street = Street(usrn=usrn, name=text["street_name"], locality=text["locality"], town=text["town"])
-    place = Property(
+    return _Row(
         uprn=uprn,
-        sub_building=text["sub_building"],
-        building_name=text["building_name"],
-        building_number=text["building_number"],
-        postcode=postcode,
-        latitude=latitude,
-        longitude=longitude,
-        classification=classification,
-        street=street,
+        usrn=usrn,
+        street={"name": text["street_name"], "locality": text["locality"], "town": text["town"]},
+        ward_code=text["ward_code"],
+        ward={"name": text["ward_name"]},
+        place={
+            "sub_building": text["sub_building"],
+            "building_name": text["building_name"],
+            "building_number": text["building_number"],
+            "postcode": postcode,
+            "latitude": latitude,
+            "longitude": longitude,
+            "classification": classification,
+        },
     )
-    place.refresh_single_line()
-    if len(place.single_line) > SINGLE_LINE_MAX:
-        return None, [_("the whole address is longer than %(limit)d characters") % {"limit": SINGLE_LINE_MAX}]
-    ward = Ward(code=text["ward_code"], name=text["ward_name"])
-    return _Row(uprn=uprn, usrn=usrn, street=street, ward=ward, place=place), []
 
 
 def _whole_number(text: dict[str, str], column: str, maximum: int, reasons: list[str]) -> int:
@@ -268,130 +403,53 @@ def _coordinate(text: dict[str, str], column: str, bounds: tuple[Decimal, Decima
     return Decimal(0)
 
 
-def _conflicts(
-    row: _Row,
-    line: int,
-    wards: dict[str, Ward],
-    streets: dict[int, Street],
-    ward_lines: dict[str, int],
-    street_lines: dict[int, int],
-    uprn_lines: dict[int, int],
-) -> list[str]:
-    """Reasons a good row disagrees with an earlier row of the same file: the first row wins."""
-    reasons = []
-    if row.uprn in uprn_lines:
-        reasons.append(_("uprn %(uprn)d repeats line %(line)d") % {"uprn": row.uprn, "line": uprn_lines[row.uprn]})
-    if row.usrn in street_lines and _differs(streets[row.usrn], row.street, STREET_FIELDS):
-        reasons.append(
-            _("usrn %(usrn)d is “%(earlier)s” on line %(line)d, not “%(this)s”")
-            % {"usrn": row.usrn, "earlier": streets[row.usrn], "line": street_lines[row.usrn], "this": row.street}
-        )
-    code = row.ward.code
-    if code in ward_lines and _differs(wards[code], row.ward, WARD_FIELDS):
-        reasons.append(
-            _("ward_code %(code)s is “%(earlier)s” on line %(line)d, not “%(this)s”")
-            % {"code": code, "earlier": wards[code], "line": ward_lines[code], "this": row.ward}
-        )
-    return reasons
-
-
-def _differs(current: models.Model, incoming: models.Model, fields: Iterable[str]) -> bool:
-    return any(getattr(current, name) != getattr(incoming, name) for name in fields)
+def _differs(stored: models.Model, values: Mapping[str, object]) -> bool:
+    return any(getattr(stored, name) != value for name, value in values.items())
 
 
 def _claim(
     incoming: models.Model,
+    values: Mapping[str, str],
     *,
     known: dict,
     key: object,
-    fields: tuple[str, ...],
     tally: Tally,
     new: list,
     changed: list,
 ) -> None:
     """Count a ward or street the first time the file names it, and queue it if it is new or changed."""
-    current = known.get(key)
-    if current is None:
+    stored = known.get(key)
+    if stored is None:
         known[key] = incoming
         new.append(incoming)
         tally.created += 1
-    elif _differs(current, incoming, fields):
-        for name in fields:
-            setattr(current, name, getattr(incoming, name))
-        changed.append(current)
+    elif _differs(stored, values):
+        for name, value in values.items():
+            setattr(stored, name, value)
+        changed.append(stored)
         tally.updated += 1
     else:
         tally.unchanged += 1
 
 
-def _write(batch: _Batch, *, report: ImportReport, by: AbstractBaseUser | None) -> None:
-    """Compare one batch with the database (one query) and save it in one transaction."""
-    uprns = [place.uprn for place in batch.properties]
-    with transaction.atomic():
-        existing = {place.uprn: place for place in Property.objects.filter(uprn__in=uprns).order_by()}
-        new, changed = [], []
-        for incoming in batch.properties:
-            current = existing.get(incoming.uprn)
-            if current is None:
-                new.append(incoming)
-            elif _update(current, incoming):
-                changed.append(current)
-        report.properties.created += len(new)
-        report.properties.updated += len(changed)
-        report.properties.unchanged += len(batch.properties) - len(new) - len(changed)
-        if report.dry_run:
-            return
-
-        Ward.objects.bulk_create(batch.new_wards)
-        Ward.objects.bulk_update(batch.changed_wards, WARD_FIELDS)
-        Street.objects.bulk_create(batch.new_streets)
-        Street.objects.bulk_update(batch.changed_streets, STREET_FIELDS)
-        # Related objects saved just above get their ids filled in by bulk_create/bulk_update.
-        Property.objects.bulk_create(new)
-        Property.objects.bulk_update(changed, [*PROPERTY_FIELDS, "street", "ward"])
-        readdressed = _readdress(batch.changed_streets, skip=uprns)
-        if new or changed or readdressed or batch.new_wards or batch.changed_wards or batch.new_streets:
-            audit.record(
-                actor=by,
-                action="gazetteer.imported",
-                data={
-                    "lines": [batch.first_line, batch.last_line],
-                    "properties_created": len(new),
-                    "properties_updated": len(changed),
-                    "properties_readdressed": readdressed,
-                    "streets_created": len(batch.new_streets),
-                    "streets_updated": len(batch.changed_streets),
-                    "wards_created": len(batch.new_wards),
-                    "wards_updated": len(batch.changed_wards),
-                },
-            )
+def _compared(place: Property) -> tuple:
+    # A street or ward new in this batch has no pk yet, so a stored property has always moved to it.
+    return (place.street.pk, place.ward.pk, *(getattr(place, name) for name in PROPERTY_FIELDS))
 
 
-def _update(current: Property, incoming: Property) -> bool:
-    """Copy the incoming values onto the stored property; say whether anything changed."""
-    # An unsaved (new) street or ward has no pk, so a stored property is always "moved" to it.
-    if (
-        current.street_id == incoming.street.pk
-        and current.ward_id == incoming.ward.pk
-        and not _differs(current, incoming, PROPERTY_FIELDS)
-    ):
-        return False
-    for name in PROPERTY_FIELDS:
-        setattr(current, name, getattr(incoming, name))
-    current.street = incoming.street
-    current.ward = incoming.ward
-    return True
-
-
-def _readdress(renamed: list[Street], *, skip: list[int]) -> int:
-    """Rewrite the one-line address of properties on renamed streets that this batch did not carry."""
+def _readdress(renamed: list[Street], *, skip: list[int], save: bool) -> int:
+    """Rewrite the one-line address of properties on renamed streets that the batch did not carry; count them."""
     if not renamed:
         return 0
+    # The renamed streets as the file has them: in a dry run the database still holds the old names.
+    streets = {street.pk: street for street in renamed}
     stale = []
-    for place in Property.objects.filter(street__in=renamed).exclude(uprn__in=skip).select_related("street"):
+    for place in Property.objects.filter(street__in=renamed).exclude(uprn__in=skip).order_by():
+        place.street = streets[place.street_id]
         before = place.single_line
         place.refresh_single_line()
         if place.single_line != before:
             stale.append(place)
-    Property.objects.bulk_update(stale, ["single_line"])
+    if save:
+        Property.objects.bulk_update(stale, ["single_line"])
     return len(stale)

@@ -1,0 +1,101 @@
+"""Reads of the gazetteer that pages and APIs share: postcode lookup and address search."""
+
+import re
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from townhall.gazetteer.models import Property, Street, normalise_postcode
+
+# Each word is one more LIKE condition; words past these are ignored.
+MAX_SEARCH_WORDS = 8
+NUMBER_RUNS = re.compile(r"([0-9]+)")
+
+
+def property_by_uprn(uprn: int) -> Property | None:
+    try:
+        return _properties().get(uprn=uprn)
+    except Property.DoesNotExist:
+        return None
+
+
+def properties_at_postcode(postcode: str) -> list[Property]:
+    """Every property at a postcode however it was typed, in the order a person would list them."""
+    normalised = normalise_postcode(postcode)
+    if not normalised:
+        return []
+    return sorted(_properties().filter(postcode=normalised).order_by(), key=address_order)
+
+
+def search_properties(text: str, limit: int = 20) -> list[Property]:
+    """Properties whose address contains every word of `text`; addresses starting with `text` first.
+
+    On PostgreSQL each word's `icontains` (UPPER(...) LIKE) is served by the trigram index
+    on upper(single_line).
+    """
+    words = _words(text)
+    if not words:
+        return []
+    found = _properties()
+    for word in words:
+        found = found.filter(single_line__icontains=word)
+    found = found.annotate(
+        # Typed from the start ("12 Ald") beats a match in the middle ("Flat 12, … Alder Road").
+        rank=Case(
+            When(single_line__istartswith=text.strip(), then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by(
+        # Shorter numbers first is numeric order for plain numbers; address_order then puts the
+        # fetched page exactly in natural order ("9", "10", "10A"), which SQL can't do portably.
+        "rank",
+        "street__name",
+        "street__locality",
+        Length("building_number"),
+        "building_number",
+        "building_name",
+        Length("sub_building"),
+        "sub_building",
+        "uprn",
+    )
+    return sorted(found[:limit], key=lambda place: (place.rank, *address_order(place)))
+
+
+def search_streets(text: str, limit: int = 20) -> list[Street]:
+    """Streets whose name, locality or town contains every word of `text`."""
+    words = _words(text)
+    if not words:
+        return []
+    found = Street.objects.all()
+    for word in words:
+        found = found.filter(Q(name__icontains=word) | Q(locality__icontains=word) | Q(town__icontains=word))
+    return list(found.order_by("name", "locality", "usrn")[:limit])
+
+
+def address_order(place: Property) -> tuple:
+    """A sort key listing properties by street, then building number, name and flat, numbers numerically."""
+    street = place.street
+    return (
+        street.name.casefold(),
+        street.locality.casefold(),
+        _natural(place.building_number),
+        _natural(place.building_name),
+        _natural(place.sub_building),
+        place.uprn,
+    )
+
+
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    # "10A" -> ((0, 10, ""), (1, 0, "a")): numbers compare as numbers, the rest as text.
+    # Splitting on a captured group puts the numbers at the odd positions.
+    parts = NUMBER_RUNS.split(text)
+    return tuple(
+        (0, int(part), "") if index % 2 else (1, 0, part.casefold()) for index, part in enumerate(parts) if part
+    )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\s,]+", text)[:MAX_SEARCH_WORDS]
+
+
+def _properties() -> QuerySet[Property]:
+    return Property.objects.select_related("street", "ward")
