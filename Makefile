@@ -30,7 +30,10 @@ var/static/.built: $(VENV)/.installed build/townhall.css $(shell find townhall -
 
 ## run: the embedded demo (SQLite, demo borough, web and worker) on http://127.0.0.1:8000
 run: install var/static/.built
+	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py demo_logins
 	bash scripts/run-demo
 
 ## test: static checks, then the whole pytest suite on PostgreSQL (browser tests in Chromium)

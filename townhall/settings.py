@@ -41,13 +41,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "townhall.accounts",  # before allauth, so our GOV.UK sign-in templates win
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
     "govuk_frontend_django",
     "townhall.core",
-    "townhall.accounts",
     "townhall.gazetteer",
     "townhall.catalogue",
     "townhall.customers",
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "townhall.notifications",
     "townhall.portal",
     "townhall.console",
+    "townhall.demo",
     "django.forms",  # after our apps, so core's GOV.UK widget templates win
 ]
 
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "townhall.core.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "townhall.accounts.middleware.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -133,6 +135,7 @@ LOGIN_REDIRECT_URL = "/account/"
 
 # Residents sign in with their email address, which they must verify.
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None  # our User has no username; sign-up fails without this
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -140,6 +143,24 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{COUNCIL_NAME}: "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = COUNCIL_NAME
+# GOV.UK wording and markup for allauth's forms and messages (townhall/accounts/).
+ACCOUNT_ADAPTER = "townhall.accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "townhall.accounts.adapters.MFAAdapter"
+ACCOUNT_FORMS = {
+    "login": "townhall.accounts.forms.LoginForm",
+    "signup": "townhall.accounts.forms.SignupForm",
+    "add_email": "townhall.accounts.forms.AddEmailForm",
+    "change_password": "townhall.accounts.forms.ChangePasswordForm",
+    "set_password": "townhall.accounts.forms.SetPasswordForm",
+    "reset_password": "townhall.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "townhall.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "townhall.accounts.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "townhall.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "townhall.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "townhall.accounts.forms.ActivateTOTPForm",
+}
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]

@@ -37,7 +37,9 @@ class GovUKBoundField(BoundField):
         widget = widget or self.field.widget
         if isinstance(widget, forms.MultiWidget):
             return attrs
-        attrs["class"] = " ".join(filter(None, [_css_class(widget), attrs.get("class", "")]))
+        # Keep the widget's own classes (input widths, password input) beside the Design System's.
+        classes = [_css_class(widget), *attrs.get("class", "").split(), *widget.attrs.get("class", "").split()]
+        attrs["class"] = " ".join(dict.fromkeys(filter(None, classes)))
         if self.is_grouped:
             attrs.pop("aria-describedby", None)  # the fieldset carries it
         else:

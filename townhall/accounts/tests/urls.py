@@ -1,0 +1,26 @@
+"""Test-only URLs: allauth and the admin where the site mounts them, and pages guarded in each way.
+
+The accounts tests use these instead of townhall.urls so that they test this app alone.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from townhall.accounts.models import Role
+from townhall.accounts.permissions import staff_required
+
+
+def page(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return HttpResponse("The page")
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("account/auth/", include("allauth.urls")),
+    path("staff/<path:rest>", page),
+    path("any-staff/", staff_required()(page), name="any_staff_page"),
+    path("bare-staff/", staff_required(page), name="bare_staff_page"),
+    path("admins-only/", staff_required(Role.COUNCIL_ADMIN)(page), name="admins_only_page"),
+    path("case-workers/", staff_required(Role.AGENT, Role.OFFICER)(page), name="case_workers_page"),
+]

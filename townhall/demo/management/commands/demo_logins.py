@@ -1,0 +1,27 @@
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from townhall.demo import people
+
+
+class Command(BaseCommand):
+    help = "Print the demo borough's logins, and the council admin's current two-factor code."
+
+    def handle(self, *args, **options):
+        base = settings.SITE_URL
+        lines = [
+            "",
+            f"Townhall demo: {base}   (staff console: {base}/staff/)",
+            f"Every demo login uses the password: {people.DEMO_PASSWORD}",
+        ]
+        lines += [f"  {role:<40} {email}" for role, email in people.LOGINS]
+        counters = list(yield_hotp_counters_from_time())
+        code = format_hotp_value(hotp_value(people.ADMIN_TOTP_SECRET, counters[len(counters) // 2]))
+        lines += [
+            f"The council admin signs in with a two-factor code: add the secret {people.ADMIN_TOTP_SECRET}",
+            f"to an authenticator app, or run 'manage.py demo_logins' again (code now: {code}).",
+            f"Emails the demo sends are in the console's Sent mail page: {base}/staff/mailbox/",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
