@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townhall.core.context_processors.site",
+                "townhall.console.context_processors.console_navigation",
             ],
         },
     },
@@ -211,6 +212,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # The safety net behind the on-commit nudge: nothing waits longer than this.
     "relay-outbox": {"task": "townhall.core.tasks.relay_outbox", "schedule": 30.0},
+    # Answers to web forms nobody came back to are personal data we no longer need.
+    "purge-expired-drafts": {"task": "townhall.portal.tasks.purge_expired_drafts", "schedule": 60 * 60.0},
 }
 
 # The transactional outbox: topic -> handler (a function taking payload and delivery key).

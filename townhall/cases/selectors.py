@@ -24,18 +24,11 @@ def visible_cases(user) -> QuerySet[Case]:
     restricted_for_me = Service.restricted_to_teams.through.objects.filter(
         service_id=OuterRef("service_id"), team__in=my_teams
     )
-    return Case.objects.filter(
-        Q(service__restricted=False) | Q(team__in=my_teams) | Exists(restricted_for_me)
-    )
+    return Case.objects.filter(Q(service__restricted=False) | Q(team__in=my_teams) | Exists(restricted_for_me))
 
 
 def case_for_resident(*, user, reference: str) -> Case | None:
-    return (
-        visible_cases(user)
-        .select_related("service", "address__street")
-        .filter(reference=reference)
-        .first()
-    )
+    return resident_cases(user).select_related("form", "address__street").filter(reference=reference).first()
 
 
 def case_for_tracking(*, reference: str, email: str) -> Case | None:
@@ -61,8 +54,11 @@ def full_timeline(case: Case) -> QuerySet[CaseEvent]:
 
 
 def resident_cases(user) -> QuerySet[Case]:
-    """My requests: every request of theirs from any channel, newest first."""
-    return visible_cases(user).select_related("service").order_by("-submitted_at")
+    """My requests: every request of theirs from any channel, newest first. Staff get
+    their own requests here too, never the cases they work on."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(customer__user=user).select_related("service").order_by("-submitted_at", "-id")
 
 
 def case_list(queryset: QuerySet[Case]) -> QuerySet[Case]:

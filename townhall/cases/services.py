@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from townhall.cases.models import Attachment, Case, CaseEvent, Draft, EventKind
+from townhall.cases.models import Attachment, Case, CaseEvent, Draft, EventKind, Priority
 from townhall.catalogue.answering import clean_answers
 from townhall.catalogue.models import NotificationEvent, Service
 from townhall.catalogue.questions import parse_questions
@@ -281,7 +281,7 @@ def assign_case(*, case: Case, assignee, by, expected_version: int | None = None
 @transaction.atomic
 def set_priority(*, case: Case, priority: str, by, expected_version: int | None = None) -> Case:
     case = _locked(case, expected_version)
-    if priority not in Case._meta.get_field("priority").choices_dict:  # type: ignore[attr-defined]
+    if priority not in Priority.values:
         raise CaseError("Choose a priority.")
     previous = case.priority
     case.priority = priority

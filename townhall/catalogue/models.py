@@ -130,6 +130,9 @@ class FormDefinition(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Counts saves across a service's versions, so an editor can tell that the form
+    # changed since they loaded it and refuse to overwrite someone else's work.
+    revision = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["service", "-version"]

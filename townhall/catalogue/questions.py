@@ -82,6 +82,10 @@ def parse_questions(data: list[dict]) -> list[Question]:
     return [Question.from_dict(item) for item in data]
 
 
+def is_valid_key(key: str) -> bool:
+    return bool(_KEY.match(key))
+
+
 def definition_errors(data: list[dict]) -> list[str]:
     """Everything wrong with a definition, in words an officer can act on; empty when sound."""
     errors: list[str] = []

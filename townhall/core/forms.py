@@ -16,8 +16,8 @@ _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.FileInput: "govuk-file-upload",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",  # before RadioSelect, its base class
     forms.RadioSelect: "govuk-radios__input",
-    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
     forms.CheckboxInput: "govuk-checkboxes__input",
 }
 

@@ -11,7 +11,7 @@ from townhall.customers.models import AlertKind, Contact, Customer, CustomerAler
 from townhall.gazetteer.models import Property, normalise_postcode
 
 # Fields a merge may fill on the kept record when it has them blank.
-_MERGE_FILLABLE = ["email", "phone", "date_of_birth", "address", "address_text", "postcode"]
+MERGE_FILLABLE = ["email", "phone", "date_of_birth", "address", "address_text", "postcode"]
 
 
 class CustomerError(Exception):
@@ -130,7 +130,7 @@ def merge_customers(*, keep: Customer, duplicate: Customer, by) -> Customer:
     if keep.user_id and duplicate.user_id:
         raise CustomerError("Both records have an online account; they cannot be merged.")
     filled = []
-    for name in _MERGE_FILLABLE:
+    for name in MERGE_FILLABLE:
         if not getattr(keep, name) and getattr(duplicate, name):
             setattr(keep, name, getattr(duplicate, name))
             filled.append(name)

@@ -25,8 +25,14 @@ def test_a_sound_definition_has_no_errors():
         ([{"key": "a", "type": "text", "label": " "}], "enter the question"),
         ([{**CHOICE, "options": [{"value": "x", "label": "X"}]}], "at least two answers"),
         ([{"key": "n", "type": "number", "label": "N", "min": 5, "max": 1}], "smallest allowed value"),
-        ([{"key": "a", "type": "text", "label": "Q", "show_if": {"question": "later", "equals": "x"}}], "earlier question"),
-        ([CHOICE, {"key": "a", "type": "text", "label": "Q", "show_if": {"question": "bin", "equals": "garden"}}], "one of the earlier"),
+        (
+            [{"key": "a", "type": "text", "label": "Q", "show_if": {"question": "later", "equals": "x"}}],
+            "earlier question",
+        ),
+        (
+            [CHOICE, {"key": "a", "type": "text", "label": "Q", "show_if": {"question": "bin", "equals": "garden"}}],
+            "one of the earlier",
+        ),
     ],
 )
 def test_explains_what_is_wrong_with_a_definition(definition, message):
@@ -57,9 +63,7 @@ def test_answers_to_hidden_questions_are_dropped_on_submission():
 
 
 def test_every_answer_is_checked_again_on_submission():
-    questions = parse_questions(
-        [CHOICE, {"key": "n", "type": "number", "label": "How many bags?", "min": 1, "max": 5}]
-    )
+    questions = parse_questions([CHOICE, {"key": "n", "type": "number", "label": "How many bags?", "min": 1, "max": 5}])
 
     with pytest.raises(ValidationError) as error:
         clean_answers(questions, {"bin": "garden", "n": "9"})

@@ -59,7 +59,6 @@ def test_an_email_that_fails_is_kept_and_retried(settings, monkeypatch):
 
     monkeypatch.undo()
 
-
     OutboxMessage.objects.update(next_attempt_at=timezone.now())
     outbox.relay()
     assert Notification.objects.get(case=case).status == NotificationStatus.SENT

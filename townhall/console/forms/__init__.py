@@ -1,0 +1,1 @@
+"""The console's forms, a module per page family."""

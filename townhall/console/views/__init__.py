@@ -1,0 +1,1 @@
+"""The console's pages: thin views that parse, call a service or selector, and render."""

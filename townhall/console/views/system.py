@@ -1,0 +1,76 @@
+"""Keeping an eye on what Townhall sends: the outbox and, in the demo, the sent mail."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from townhall.console.access import console_view
+from townhall.console.context_processors import OUTBOX_ROLES
+from townhall.console.paging import paginate
+from townhall.core import audit, outbox
+from townhall.core.models import OutboxMessage, OutboxStatus
+from townhall.notifications.models import DemoMailboxMessage
+
+# A pending message this long past its time means the relay is not running.
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def _needing_attention() -> QuerySet[OutboxMessage]:
+    """Messages failing, given up on, or overdue because the relay is not running."""
+    overdue = Q(status=OutboxStatus.PENDING, next_attempt_at__lt=timezone.now() - STUCK_AFTER)
+    return OutboxMessage.objects.filter(Q(status__in=[OutboxStatus.FAILED, OutboxStatus.DEAD]) | overdue)
+
+
+@console_view(*OUTBOX_ROLES)
+def outbox_page(request: HttpRequest) -> HttpResponse:
+    counts = dict(OutboxMessage.objects.order_by().values_list("status").annotate(n=Count("id")))
+    return render(
+        request,
+        "console/outbox.html",
+        {
+            "counts": [(status, counts.get(status.value, 0)) for status in OutboxStatus],
+            "page": paginate(request, _needing_attention().order_by("next_attempt_at", "id")),
+        },
+    )
+
+
+@require_POST
+@console_view(*OUTBOX_ROLES)
+def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    if not _needing_attention().filter(pk=message.pk).exists():
+        # Sent, or queued again already (a second click): nothing more to do.
+        messages.info(request, _("That message is already sent or waiting to be sent"))
+        return redirect("console:outbox")
+    with transaction.atomic():
+        outbox.retry_now(message)
+        audit.record(actor=request.user, action="outbox.retried", target=message)
+    messages.success(request, _("The message will be sent again now"))
+    return redirect("console:outbox")
+
+
+def _demo_only() -> None:
+    if not settings.DEMO_MODE:
+        raise Http404
+
+
+@console_view()
+def mailbox(request: HttpRequest) -> HttpResponse:
+    _demo_only()
+    page = paginate(request, DemoMailboxMessage.objects.defer("body", "html_body").order_by("-sent_at", "-id"))
+    return render(request, "console/mailbox.html", {"page": page})
+
+
+@console_view()
+def mailbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    _demo_only()
+    message = get_object_or_404(DemoMailboxMessage, pk=message_id)
+    return render(request, "console/mailbox_message.html", {"message": message})
