@@ -51,7 +51,8 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
 @pytest.fixture
 def no_js_page(browser: Browser, live_server) -> Iterator[Page]:
-    """A page with JavaScript off: every journey must work without it."""
+    """A page with JavaScript off: every journey must work without it. (axe needs
+    JavaScript, so accessibility is scanned on the JavaScript-enabled pages.)"""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()

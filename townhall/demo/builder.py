@@ -233,7 +233,8 @@ def _build_cases(rng: random.Random, count: int, customers: list[Customer], staf
     team_members = {team.pk: list(team.members.order_by("email")) for team in Team.objects.all()}
     agents = [u for u in staff.values() if u.role == Role.AGENT]
     now = timezone.now()
-    channels = [Channel.WEB] * 6 + [Channel.PHONE] * 3 + [Channel.FACE_TO_FACE, Channel.EMAIL]
+    channels = [Channel.WEB] * 12 + [Channel.PHONE] * 6 + [Channel.FACE_TO_FACE] * 2 + [Channel.EMAIL] * 2
+    channels += [Channel.LETTER, Channel.API, Channel.BACK_OFFICE]
     for n in range(count):
         service = rng.choice(services)
         customer = customers[0] if n % 40 == 0 else rng.choice(customers)
