@@ -212,8 +212,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # The safety net behind the on-commit nudge: nothing waits longer than this.
     "relay-outbox": {"task": "townhall.core.tasks.relay_outbox", "schedule": 30.0},
-    # Answers to web forms nobody came back to are personal data we no longer need.
-    "purge-expired-drafts": {"task": "townhall.portal.tasks.purge_expired_drafts", "schedule": 60 * 60.0},
+    # Answers to forms nobody came back to (any channel) are personal data we no longer need.
+    "purge-expired-drafts": {"task": "townhall.cases.tasks.purge_expired_drafts", "schedule": 60 * 60.0},
+    # The console's one-time form keys only need to outlive a double click or a resent page.
+    "purge-submitted-forms": {"task": "townhall.console.tasks.purge_submitted_forms", "schedule": 60 * 60.0},
 }
 
 # The transactional outbox: topic -> handler (a function taking payload and delivery key).

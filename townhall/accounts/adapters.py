@@ -1,4 +1,5 @@
-"""allauth adapters: its messages in plain British English, and 2-step verification rules.
+"""allauth adapters: its messages in plain British English, its emails through the outbox,
+where staff go once signed in, and 2-step verification rules.
 
 Configured by ACCOUNT_ADAPTER and MFA_ADAPTER in settings.py. Error messages follow the
 GOV.UK Design System: they say what went wrong and how to fix it, with no full stop.
@@ -9,12 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from townhall.accounts.permissions import requires_mfa
+from townhall.accounts.permissions import STAFF_HOME, is_staff_user, requires_mfa
+from townhall.notifications.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -48,6 +54,23 @@ class AccountAdapter(DefaultAccountAdapter):
         "mfa_reauthenticate": _("Enter a code from your authenticator app instead"),
         "mfa_reauthenticate:webauthn": _("Use a security key instead"),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails (verification, password reset) go through the outbox like every
+        other email: sent after commit, retried if the mail server is down, never twice."""
+        request = allauth_context.request
+        # The same context allauth's own send_mail gives its templates.
+        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, context)
+        with transaction.atomic():
+            queue_email(to=email, subject=message.subject, body=message.body, event=template_prefix.rsplit("/", 1)[-1])
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Residents go to My Account, staff to the console, unless the sign-in page was
+        sent a `next` page (allauth goes there first)."""
+        if is_staff_user(request.user):
+            return STAFF_HOME
+        return super().get_login_redirect_url(request)
 
     def get_reauthentication_methods(self, user: AbstractBaseUser) -> list[dict[str, Any]]:
         methods = super().get_reauthentication_methods(user)

@@ -23,6 +23,8 @@ Text: TypeAlias = str | Promise  # plain or lazily translated
 
 EMAIL_FORMAT_ERROR = _("Enter an email address in the correct format, like name@example.com")
 PASSWORD_MISMATCH_ERROR = _("The passwords do not match")
+AUTHENTICATOR_CODE = _("Enter the code from your authenticator app")
+CONFIRM_IT_IS_YOU_HINT = _("For your security, confirm it is you before you continue.")
 
 # The Design System's password input: a "Show" button, added by govuk-frontend's JavaScript.
 PASSWORD_WIDGET_CLASS = "govuk-password-input__input govuk-js-password-input-input"  # noqa: S105 - CSS classes
@@ -99,11 +101,24 @@ class GovUKFormMixin:
             )
 
 
-class NewPasswordMixin:
-    """Says the passwords do not match in our words, beside the second password."""
+class NewPasswordMixin(GovUKFormMixin):
+    """Words a new password and its confirmation, as `new_password_words` (label, message if
+    it is left out, label and message of the confirmation), and says the passwords do not
+    match in our words, beside the second password."""
 
+    new_password_words: tuple[Text, Text, Text] = (
+        _("Create a password"),
+        _("Enter a password"),
+        _("Confirm your password"),
+    )
     cleaned_data: dict[str, Any]
     add_error: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label, required, confirm = self.new_password_words
+        self._password("password1", label, required=required, hint=new_password_hint(), new=True)
+        self._password("password2", confirm, required=confirm, new=True)
 
     def clean(self) -> dict[str, Any]:
         password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
@@ -129,7 +144,7 @@ class LoginForm(GovUKFormMixin, account_forms.LoginForm):
             return self.cleaned_data
 
 
-class SignupForm(GovUKFormMixin, NewPasswordMixin, account_forms.SignupForm):
+class SignupForm(NewPasswordMixin, account_forms.SignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._email(
@@ -138,10 +153,6 @@ class SignupForm(GovUKFormMixin, NewPasswordMixin, account_forms.SignupForm):
             required=_("Enter your email address"),
             hint=_("We will send you an email to confirm it is yours."),
         )
-        self._password(
-            "password1", _("Create a password"), required=_("Enter a password"), hint=new_password_hint(), new=True
-        )
-        self._password("password2", _("Confirm your password"), required=_("Confirm your password"), new=True)
 
 
 class ResetPasswordForm(GovUKFormMixin, account_forms.ResetPasswordForm):
@@ -155,32 +166,24 @@ class ResetPasswordForm(GovUKFormMixin, account_forms.ResetPasswordForm):
         )
 
 
-class ResetPasswordKeyForm(GovUKFormMixin, NewPasswordMixin, account_forms.ResetPasswordKeyForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._password(
-            "password1", _("New password"), required=_("Enter a new password"), hint=new_password_hint(), new=True
-        )
-        self._password("password2", _("Confirm your new password"), required=_("Confirm your new password"), new=True)
+# Replacing a password someone has: the words of ResetPasswordKeyForm and ChangePasswordForm.
+REPLACEMENT_PASSWORD_WORDS = (_("New password"), _("Enter a new password"), _("Confirm your new password"))
 
 
-class ChangePasswordForm(GovUKFormMixin, NewPasswordMixin, account_forms.ChangePasswordForm):
+class ResetPasswordKeyForm(NewPasswordMixin, account_forms.ResetPasswordKeyForm):
+    new_password_words = REPLACEMENT_PASSWORD_WORDS
+
+
+class ChangePasswordForm(NewPasswordMixin, account_forms.ChangePasswordForm):
+    new_password_words = REPLACEMENT_PASSWORD_WORDS
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._password("oldpassword", _("Current password"), required=_("Enter your current password"))
-        self._password(
-            "password1", _("New password"), required=_("Enter a new password"), hint=new_password_hint(), new=True
-        )
-        self._password("password2", _("Confirm your new password"), required=_("Confirm your new password"), new=True)
 
 
-class SetPasswordForm(GovUKFormMixin, NewPasswordMixin, account_forms.SetPasswordForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._password(
-            "password1", _("Create a password"), required=_("Enter a password"), hint=new_password_hint(), new=True
-        )
-        self._password("password2", _("Confirm your password"), required=_("Confirm your password"), new=True)
+class SetPasswordForm(NewPasswordMixin, account_forms.SetPasswordForm):
+    pass
 
 
 class AddEmailForm(GovUKFormMixin, account_forms.AddEmailForm):
@@ -201,7 +204,7 @@ class ReauthenticateForm(GovUKFormMixin, account_forms.ReauthenticateForm):
             "password",
             _("Enter your password"),
             required=_("Enter your password"),
-            hint=_("For your security, confirm it is you before you continue."),
+            hint=CONFIRM_IT_IS_YOU_HINT,
         )
 
 
@@ -210,8 +213,8 @@ class MFAAuthenticateForm(GovUKFormMixin, mfa_forms.AuthenticateForm):
         super().__init__(*args, **kwargs)
         self._code(
             "code",
-            _("Enter the code from your authenticator app"),
-            required=_("Enter the code from your authenticator app"),
+            AUTHENTICATOR_CODE,
+            required=AUTHENTICATOR_CODE,
             hint=_("If you do not have your phone, you can enter one of your recovery codes instead."),
         )
 
@@ -219,12 +222,7 @@ class MFAAuthenticateForm(GovUKFormMixin, mfa_forms.AuthenticateForm):
 class MFAReauthenticateForm(GovUKFormMixin, mfa_forms.ReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._code(
-            "code",
-            _("Enter the code from your authenticator app"),
-            required=_("Enter the code from your authenticator app"),
-            hint=_("For your security, confirm it is you before you continue."),
-        )
+        self._code("code", AUTHENTICATOR_CODE, required=AUTHENTICATOR_CODE, hint=CONFIRM_IT_IS_YOU_HINT)
 
 
 class ActivateTOTPForm(GovUKFormMixin, totp_forms.ActivateTOTPForm):

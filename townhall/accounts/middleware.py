@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from townhall.accounts.permissions import requires_mfa
+from townhall.accounts.permissions import STAFF_HOME, requires_mfa
 from townhall.accounts.selectors import has_totp
 
-PROTECTED_PREFIXES = ("/staff/", "/admin/")
+PROTECTED_PREFIXES = (STAFF_HOME, "/admin/")
 
 
 class MFARequiredMiddleware:

@@ -30,6 +30,8 @@ ALERT_MANAGERS = frozenset({Role.OFFICER, Role.TEAM_MANAGER, Role.COUNCIL_ADMIN}
 CASE_WORKERS = frozenset({Role.AGENT, Role.OFFICER, Role.TEAM_MANAGER, Role.COUNCIL_ADMIN})
 ALL_CASE_VIEWERS = frozenset({Role.COUNCIL_ADMIN, Role.AUDITOR})
 MFA_REQUIRED_ROLES = frozenset({Role.COUNCIL_ADMIN})
+# Where the staff console is mounted (townhall/urls.py): staff go there once signed in.
+STAFF_HOME = "/staff/"
 
 
 def has_role(user: AnyUser, *roles: Role | str) -> bool:

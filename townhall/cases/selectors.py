@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from townhall.accounts.models import Role, Team
-from townhall.cases.models import Case, CaseEvent
+from townhall.cases.models import Attachment, Case, CaseEvent
 from townhall.catalogue.models import Service
 
 # Roles that see every case, restricted ones included: the council's admins and auditors.
@@ -47,6 +47,15 @@ def case_for_tracking(*, reference: str, email: str) -> Case | None:
 
 def public_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.filter(public=True).select_related("actor").prefetch_related("attachments")
+
+
+def public_attachments(case: Case) -> QuerySet[Attachment]:
+    """The files of a request its resident may see and download."""
+    return case.attachments.filter(public=True)
+
+
+def public_attachment(*, case: Case, public_id) -> Attachment | None:
+    return public_attachments(case).filter(public_id=public_id).first()
 
 
 def full_timeline(case: Case) -> QuerySet[CaseEvent]:

@@ -233,8 +233,9 @@ def change_status(
 ) -> Case:
     """Move a case to another state of its service's workflow, with the reason recorded.
 
-    `public_text` is shown to the resident and emailed to them; closing a case always
-    tells them.
+    The resident sees that the status changed, but the officer's `reason` is internal: it
+    is kept in the event's `data`, never its public text. `public_text` is shown to the
+    resident and emailed to them; closing a case always tells them.
     """
     case = _locked(case, expected_version)
     if case.service.state(status) is None:
@@ -246,7 +247,15 @@ def change_status(
     case.is_closed = case.service.is_closed_state(status)
     case.resolved_at = timezone.now() if case.is_closed else None
     _bump(case, "status", "is_closed", "resolved_at")
-    _event(case, EventKind.STATUS_CHANGED, by, public=True, text=reason, from_status=previous, to_status=status)
+    _event(
+        case,
+        EventKind.STATUS_CHANGED,
+        by,
+        public=True,
+        from_status=previous,
+        to_status=status,
+        data={"reason": reason} if reason else {},
+    )
     if public_text:
         _event(case, EventKind.PUBLIC_UPDATE, by, public=True, text=public_text)
     audit.record(actor=by, action="case.status_changed", target=case, data={"from": previous, "to": status})

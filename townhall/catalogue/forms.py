@@ -8,7 +8,7 @@ from townhall.accounts.models import Team
 from townhall.catalogue.editing import suggest_key
 from townhall.catalogue.models import Channel, Department, KnowledgeArticle, Service, ServiceStatus
 from townhall.catalogue.questions import CHOICE_TYPES, QUESTION_TYPES, is_valid_key, parse_questions
-from townhall.catalogue.services import placeholder_errors
+from townhall.catalogue.services import ARTICLE_FIELDS, SERVICE_FIELDS, placeholder_errors
 from townhall.core.forms import GovUKForm, GovUKModelForm
 
 SLUG_HINT = _("Used in web addresses. Lower-case letters, numbers and hyphens; leave blank to make one from the name.")
@@ -17,9 +17,14 @@ _YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class SlugFromNameMixin:
-    """A blank slug is made from the form's `slug_source` field."""
+    """The slug may be left blank: it is then made from the form's `slug_source` field."""
 
     slug_source = "name"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -39,22 +44,7 @@ class ServiceForm(SlugFromNameMixin, GovUKModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "name",
-            "slug",
-            "department",
-            "summary",
-            "description",
-            "eligibility",
-            "keywords",
-            "team",
-            "deadline_working_days",
-            "restricted",
-            "restricted_to_teams",
-            "channels",
-            "open311_code",
-            "reopen_days",
-        ]
+        fields = SERVICE_FIELDS
         labels = {
             "name": _("Name"),
             "slug": _("Slug"),
@@ -96,7 +86,6 @@ class ServiceForm(SlugFromNameMixin, GovUKModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
         self.fields["department"].empty_label = _("Choose a department")
         self.fields["team"].empty_label = _("Choose a team")
         self.fields["restricted_to_teams"].queryset = Team.objects.order_by("name")
@@ -129,17 +118,13 @@ class DepartmentForm(SlugFromNameMixin, GovUKModelForm):
             "slug": {"unique": _("Another department already uses this slug")},
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-
 
 class ArticleForm(SlugFromNameMixin, GovUKModelForm):
     slug_source = "title"
 
     class Meta:
         model = KnowledgeArticle
-        fields = ["title", "slug", "summary", "body", "department", "services", "keywords", "published"]
+        fields = ARTICLE_FIELDS
         labels = {
             "title": _("Title"),
             "slug": _("Slug"),
@@ -171,7 +156,6 @@ class ArticleForm(SlugFromNameMixin, GovUKModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
         self.fields["department"].empty_label = _("None")
         self.fields["services"].queryset = Service.objects.order_by("name")
 

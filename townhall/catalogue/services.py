@@ -54,25 +54,25 @@ NOTIFICATION_PLACEHOLDERS: dict[str, tuple[str, str]] = {
 }
 _BRACKETED = re.compile(r"\(\(([^()]*)\)\)")
 _STATE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_SERVICE_FIELDS = frozenset(
-    {
-        "name",
-        "slug",
-        "department",
-        "summary",
-        "description",
-        "eligibility",
-        "keywords",
-        "team",
-        "deadline_working_days",
-        "restricted",
-        "restricted_to_teams",
-        "channels",
-        "open311_code",
-        "reopen_days",
-    }
+# What update_service and update_article may change: the fields of the service builder's
+# service and article forms, in the order those forms ask for them.
+SERVICE_FIELDS = (
+    "name",
+    "slug",
+    "department",
+    "summary",
+    "description",
+    "eligibility",
+    "keywords",
+    "team",
+    "deadline_working_days",
+    "restricted",
+    "restricted_to_teams",
+    "channels",
+    "open311_code",
+    "reopen_days",
 )
-_ARTICLE_FIELDS = frozenset({"title", "slug", "summary", "body", "department", "services", "keywords", "published"})
+ARTICLE_FIELDS = ("title", "slug", "summary", "body", "department", "services", "keywords", "published")
 
 
 def _locked(service: Service) -> Service:
@@ -152,7 +152,7 @@ def create_service(
 def update_service(*, service: Service, by, **fields) -> Service:
     """Change a service's settings. Its slug is fixed once published: people and other
     systems link to it."""
-    unknown = fields.keys() - _SERVICE_FIELDS
+    unknown = fields.keys() - set(SERVICE_FIELDS)
     if unknown:
         raise TypeError(f"update_service cannot change {sorted(unknown)}")
     teams = fields.pop("restricted_to_teams", None)
@@ -479,7 +479,7 @@ def create_article(
 
 
 def update_article(*, article: KnowledgeArticle, by, **fields) -> KnowledgeArticle:
-    unknown = fields.keys() - _ARTICLE_FIELDS
+    unknown = fields.keys() - set(ARTICLE_FIELDS)
     if unknown:
         raise TypeError(f"update_article cannot change {sorted(unknown)}")
     linked = fields.pop("services", None)

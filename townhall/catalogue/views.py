@@ -1,12 +1,13 @@
 """The service builder: council administrators configure services here, without code."""
 
 import copy
+from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -46,10 +47,11 @@ from townhall.catalogue.models import (
 )
 from townhall.catalogue.questions import QUESTION_TYPES, Question, definition_errors, parse_questions
 from townhall.core.forms import GovUKForm
+from townhall.core.paging import paginate
 from townhall.notifications.services import fill_placeholders
 
 editor_required = staff_required(*CATALOGUE_EDITORS)
-PAGE_SIZE = 50
+Saved = TypeVar("Saved")
 
 # What the preview says in place of the purpose-built steps residents go through.
 COMPOSITE_STEPS = {
@@ -72,6 +74,22 @@ def _refuse(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _saved(request: HttpRequest, form: forms.Form, save: Callable[[], Saved], *, done: str = "") -> Saved | None:
+    """What `save` (a call to a service) returns for a valid posted form, with `done` shown as
+    a success; None when the form is not posted or not valid, or the service refuses (the
+    refusal is then on the form)."""
+    if not (form.is_bound and form.is_valid()):
+        return None
+    try:
+        saved = save()
+    except ValidationError as exc:
+        _refuse(form, exc)
+        return None
+    if done:
+        messages.success(request, done)
+    return saved
 
 
 def _service(pk: int) -> Service:
@@ -98,10 +116,6 @@ def _page_revision(request: HttpRequest, definition: FormDefinition | None, form
     return _posted_revision(request)
 
 
-def _paginate(request: HttpRequest, items) -> Page:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 # Services
 
 
@@ -109,7 +123,7 @@ def _paginate(request: HttpRequest, items) -> Page:
 def service_list(request: HttpRequest) -> HttpResponse:
     filters = ServiceFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    page = _paginate(
+    page = paginate(
         request, selectors.service_list(department=chosen.get("department"), status=chosen.get("status", ""))
     )
     return _render(request, "catalogue/services.html", {"filters": filters, "page": page})
@@ -118,14 +132,14 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @editor_required
 def service_create(request: HttpRequest) -> HttpResponse:
     form = ServiceForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            service = services.create_service(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Service created. Now add its questions."))
-            return redirect("catalogue:questions", pk=service.pk)
+    service = _saved(
+        request,
+        form,
+        lambda: services.create_service(by=request.user, **form.cleaned_data),
+        done=_("Service created. Now add its questions."),
+    )
+    if service is not None:
+        return redirect("catalogue:questions", pk=service.pk)
     return _render(request, "catalogue/service_form.html", {"form": form})
 
 
@@ -134,14 +148,13 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     service = _service(pk)
     # The form validates a copy: a refused change must not show in the page's headings.
     form = ServiceForm(request.POST if request.method == "POST" else None, instance=copy.copy(service))
-    if form.is_bound and form.is_valid():
-        try:
-            services.update_service(service=service, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Service settings saved."))
-            return redirect("catalogue:service", pk=service.pk)
+    if _saved(
+        request,
+        form,
+        lambda: services.update_service(service=service, by=request.user, **form.cleaned_data),
+        done=_("Service settings saved."),
+    ):
+        return redirect("catalogue:service", pk=service.pk)
     return _render(request, "catalogue/service_form.html", {"form": form, "service": service})
 
 
@@ -159,14 +172,13 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def retire(request: HttpRequest, pk: int) -> HttpResponse:
     service = _service(pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if form.is_bound:
-        try:
-            services.retire_service(service=service, by=request.user)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("%(service)s is retired: it takes no new requests.") % {"service": service})
-            return redirect("catalogue:service", pk=service.pk)
+    if _saved(
+        request,
+        form,
+        lambda: services.retire_service(service=service, by=request.user),
+        done=_("%(service)s is retired: it takes no new requests.") % {"service": service},
+    ):
+        return redirect("catalogue:service", pk=service.pk)
     return _render(
         request,
         "catalogue/confirm.html",
@@ -410,13 +422,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     service = _service(pk)
     definition = selectors.latest_form(service)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if form.is_bound:
-        try:
-            services.publish_service(service=service, by=request.user, expected_revision=_posted_revision(request))
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            return redirect("catalogue:published", pk=service.pk)
+    if _saved(
+        request,
+        form,
+        lambda: services.publish_service(service=service, by=request.user, expected_revision=_posted_revision(request)),
+    ):
+        return redirect("catalogue:published", pk=service.pk)
     live = service.current_form
     nothing_new = service.status == ServiceStatus.PUBLISHED and (definition is None or not definition.is_draft)
     return _render(
@@ -449,19 +460,18 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
 def workflow(request: HttpRequest, pk: int) -> HttpResponse:
     service = _service(pk)
     form = WorkflowForm(request.POST if request.method == "POST" else None, states=service.workflow)
-    if form.is_bound and form.is_valid():
-        try:
-            services.set_workflow(
-                service=service,
-                states=form.cleaned_data["states"],
-                by=request.user,
-                expected_marker=request.POST.get("marker", ""),
-            )
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Workflow saved."))
-            return redirect("catalogue:service", pk=service.pk)
+    if _saved(
+        request,
+        form,
+        lambda: services.set_workflow(
+            service=service,
+            states=form.cleaned_data["states"],
+            by=request.user,
+            expected_marker=request.POST.get("marker", ""),
+        ),
+        done=_("Workflow saved."),
+    ):
+        return redirect("catalogue:service", pk=service.pk)
     return _render(
         request,
         "catalogue/workflow.html",
@@ -489,14 +499,13 @@ def email_edit(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     form = EmailTemplateForm(
         request.POST if request.method == "POST" else None, initial={"subject": text.subject, "body": text.body}
     )
-    if form.is_bound and form.is_valid() and action == "save":
-        try:
-            services.save_notification_template(service=service, event=event, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Email saved."))
-            return redirect("catalogue:emails", pk=service.pk)
+    if action == "save" and _saved(
+        request,
+        form,
+        lambda: services.save_notification_template(service=service, event=event, by=request.user, **form.cleaned_data),
+        done=_("Email saved."),
+    ):
+        return redirect("catalogue:emails", pk=service.pk)
     shown = form.cleaned_data if form.is_bound and form.is_valid() else {"subject": text.subject, "body": text.body}
     examples = {name: example for name, (_about, example) in services.NOTIFICATION_PLACEHOLDERS.items()}
     examples |= {"service": service.name, "reopen_days": str(service.reopen_days), "council": settings.COUNCIL_NAME}
@@ -526,33 +535,28 @@ def departments(request: HttpRequest) -> HttpResponse:
 @editor_required
 def department_create(request: HttpRequest) -> HttpResponse:
     form = DepartmentForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.create_department(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Department added."))
-            return redirect("catalogue:departments")
+    if _saved(
+        request,
+        form,
+        lambda: services.create_department(by=request.user, **form.cleaned_data),
+        done=_("Department added."),
+    ):
+        return redirect("catalogue:departments")
     return _render(request, "catalogue/department_form.html", {"form": form})
 
 
 @editor_required
 def articles(request: HttpRequest) -> HttpResponse:
-    return _render(request, "catalogue/articles.html", {"page": _paginate(request, selectors.article_list())})
+    return _render(request, "catalogue/articles.html", {"page": paginate(request, selectors.article_list())})
 
 
 @editor_required
 def article_create(request: HttpRequest) -> HttpResponse:
     form = ArticleForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.create_article(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Article added."))
-            return redirect("catalogue:articles")
+    if _saved(
+        request, form, lambda: services.create_article(by=request.user, **form.cleaned_data), done=_("Article added.")
+    ):
+        return redirect("catalogue:articles")
     return _render(request, "catalogue/article_form.html", {"form": form})
 
 
@@ -560,12 +564,11 @@ def article_create(request: HttpRequest) -> HttpResponse:
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(KnowledgeArticle, pk=pk)
     form = ArticleForm(request.POST if request.method == "POST" else None, instance=copy.copy(article))
-    if form.is_bound and form.is_valid():
-        try:
-            services.update_article(article=article, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(request, _("Article saved."))
-            return redirect("catalogue:articles")
+    if _saved(
+        request,
+        form,
+        lambda: services.update_article(article=article, by=request.user, **form.cleaned_data),
+        done=_("Article saved."),
+    ):
+        return redirect("catalogue:articles")
     return _render(request, "catalogue/article_form.html", {"form": form, "article": article})

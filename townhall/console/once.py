@@ -3,19 +3,23 @@
 Every console form that changes something carries a one-time key (`{% once_field %}`);
 `act_once` claims the key in the same transaction as the change, so a repeat (even a
 concurrent one, which waits on the unique index) finds the first one's result instead
-of doing the work again.
+of doing the work again. Keys are kept for `KEPT_FOR`, far longer than any repeat takes
+to arrive, then purged.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from townhall.console.models import SubmittedForm
 
 FIELD = "once"
+KEPT_FOR = dt.timedelta(days=2)
 
 
 class Repeated(Exception):
@@ -53,3 +57,10 @@ def earlier_result(request: HttpRequest) -> str | None:
     except ValueError:
         return None
     return SubmittedForm.objects.filter(key=key, user=request.user).values_list("redirect_to", flat=True).first()
+
+
+def purge_submitted_forms(*, now: dt.datetime | None = None) -> int:
+    """Forget the keys of forms acted on longer ago than `KEPT_FOR`; returns how many."""
+    now = now or timezone.now()
+    deleted, _by_model = SubmittedForm.objects.filter(submitted_at__lt=now - KEPT_FOR).delete()
+    return deleted

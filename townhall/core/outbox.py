@@ -15,16 +15,19 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from townhall.core import audit
 from townhall.core.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict, str], None]
 _UNSENT = [OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.DEAD]
+# A pending message this long past its time means the relay is not running.
+STUCK_AFTER = dt.timedelta(minutes=10)
 
 
 def enqueue(*, topic: str, payload: dict, key: str, ordering_key: str = "") -> OutboxMessage:
@@ -106,9 +109,23 @@ def deliver(message_id: int) -> bool:
         return True
 
 
-def retry_now(message: OutboxMessage) -> None:
-    """Staff asked to try a stuck or failing message again straight away."""
-    message.status = OutboxStatus.PENDING
-    message.next_attempt_at = timezone.now()
-    message.save(update_fields=["status", "next_attempt_at"])
+def needing_attention() -> QuerySet[OutboxMessage]:
+    """Messages failing, given up on, or overdue because the relay is not running."""
+    overdue = Q(status=OutboxStatus.PENDING, next_attempt_at__lt=timezone.now() - STUCK_AFTER)
+    return OutboxMessage.objects.filter(Q(status__in=[OutboxStatus.FAILED, OutboxStatus.DEAD]) | overdue)
+
+
+@transaction.atomic
+def retry_now(message: OutboxMessage, *, by) -> bool:
+    """Staff asked to try a message needing attention again straight away: queued now, with
+    its audit event. False, changing nothing, if it is sent or queued again already (a
+    second click): the row lock makes a concurrent second request wait, then find that."""
+    locked = needing_attention().select_for_update().filter(pk=message.pk).first()
+    if locked is None:
+        return False
+    locked.status = OutboxStatus.PENDING
+    locked.next_attempt_at = timezone.now()
+    locked.save(update_fields=["status", "next_attempt_at"])
+    audit.record(actor=by, action="outbox.retried", target=locked)
     transaction.on_commit(_nudge_relay)
+    return True

@@ -38,7 +38,11 @@ def search_customers(text: str) -> QuerySet[Customer]:
         matches |= Q(postcode=normalise_postcode(text))
     reference = normalise_reference(text)
     if "-" in reference:
-        matches |= Q(pk__in=Customer.objects.filter(cases__reference=reference).values("pk"))
+        # Looked up first, by the unique index: as a subquery in this OR, it would make
+        # PostgreSQL read every customer instead of using the indexes of the other matches.
+        owners = list(Customer.objects.filter(cases__reference=reference).values_list("pk", flat=True))
+        if owners:
+            matches |= Q(pk__in=owners)
     return with_alert_flag(Customer.objects.filter(matches, merged_into__isnull=True)).order_by("name", "id")
 
 

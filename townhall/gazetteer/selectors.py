@@ -1,8 +1,10 @@
-"""Reads of the gazetteer that pages and APIs share: postcode lookup and address search."""
+"""Reads of the gazetteer that pages and APIs share: postcode lookup, address search and
+places a person can point to without a map."""
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from townhall.gazetteer.models import Property, Street, normalise_postcode
@@ -69,6 +71,51 @@ def search_streets(text: str, limit: int = 20) -> list[Street]:
     for word in words:
         found = found.filter(Q(name__icontains=word) | Q(locality__icontains=word) | Q(town__icontains=word))
     return list(found.order_by("name", "locality", "usrn")[:limit])
+
+
+@dataclass(frozen=True)
+class Place:
+    """Somewhere a person can point to without a map: a street or an address."""
+
+    value: str
+    text: str
+    latitude: str
+    longitude: str
+
+
+def places_matching(text: str, limit: int = 20) -> list[Place]:
+    """Where a postcode's addresses, or streets by name (and addresses too, once a house
+    number is typed), each with a point to send to the back office.
+
+    A street has no point of its own in the gazetteer, so it takes the middle of its
+    properties; streets with none cannot be pointed to and are left out.
+    """
+    at_postcode = properties_at_postcode(text)
+    if at_postcode:
+        return [_property_place(place) for place in at_postcode]
+    streets = search_streets(text, limit=limit)
+    middles = (
+        Property.objects.filter(street__in=streets)
+        .values("street")
+        .annotate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+    )
+    middle_of = {row["street"]: row for row in middles}
+    places = [
+        Place(f"usrn:{street.usrn}", str(street), _coordinate(middle["latitude"]), _coordinate(middle["longitude"]))
+        for street in streets
+        if (middle := middle_of.get(street.pk))
+    ]
+    if not places or any(ch.isdigit() for ch in text):
+        places += [_property_place(place) for place in search_properties(text, limit=limit)]
+    return places
+
+
+def _property_place(place: Property) -> Place:
+    return Place(f"uprn:{place.uprn}", place.single_line, _coordinate(place.latitude), _coordinate(place.longitude))
+
+
+def _coordinate(value) -> str:
+    return f"{float(value):.6f}"
 
 
 def address_order(place: Property) -> tuple:

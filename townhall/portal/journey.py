@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from townhall.cases import drafting
 from townhall.cases.models import Case, Draft
+from townhall.cases.question_steps import answer_question
 from townhall.cases.services import Requester
 from townhall.catalogue.models import Channel, Service
 from townhall.catalogue.questions import Question, visible_questions
@@ -49,9 +50,6 @@ class Journey:
 
     def first_unanswered(self) -> Question | None:
         return drafting.next_question(self.questions, self.draft.answers)
-
-    def save_answer(self, question: Question, value: object) -> None:
-        self.draft = drafting.save_answer(draft=self.draft, question=question, value=value)
 
     def question_url(self, question: Question, *, returning: bool = False) -> str:
         url = reverse("portal:question", args=[self.service.slug, question.key])
@@ -98,7 +96,7 @@ def current_draft(request: HttpRequest, service: Service) -> Draft | None:
     if not token:
         return None
     draft = Draft.objects.select_related("form").filter(token=token, service=service, channel=Channel.WEB).first()
-    if draft is None or timezone.now() > selectors.draft_expires_at(draft):
+    if draft is None or timezone.now() > drafting.draft_expires_at(draft):
         return None
     if draft.user_id is not None and draft.user_id != request.user.pk:
         return None
@@ -167,20 +165,22 @@ def saving_for_later(request: HttpRequest) -> bool:
     return request.user.is_authenticated and "save_for_later" in request.POST
 
 
-def render_step(
-    request: HttpRequest, journey: Journey, question: Question, template: str, context: dict
-) -> HttpResponse:
-    """A question page, with what every question page has around its form."""
-    returning = is_returning(request)
+def question_page(request: HttpRequest, journey: Journey, question: Question) -> HttpResponse:
+    """A question page: the answer kept by the same step every channel uses, then on."""
+    step = answer_question(request, draft=journey.draft, question=question, leaving=saving_for_later(request))
+    if step.done:
+        return after_answer(request, journey, question)
+    if step.redirect_to:
+        return redirect(step.redirect_to)
     return render(
         request,
-        template,
+        "portal/journey/question.html",
         {
             "service": journey.service,
             "question": question,
-            "back_url": journey.previous_url(question, returning=returning),
+            "back_url": journey.previous_url(question, returning=is_returning(request)),
             "can_save": request.user.is_authenticated,
-            **context,
+            **step.context,
         },
     )
 
@@ -194,7 +194,7 @@ def after_answer(request: HttpRequest, journey: Journey, question: Question) -> 
             _("Your answers to “%(service)s” are saved. You can continue from your account until %(date)s.")
             % {
                 "service": journey.service.name,
-                "date": date_format(timezone.localtime(selectors.draft_expires_at(draft)), "j F Y"),
+                "date": date_format(timezone.localtime(drafting.draft_expires_at(draft)), "j F Y"),
             },
         )
         return redirect("portal:account")

@@ -1,4 +1,4 @@
-"""Reads the public site shares: the catalogue as residents see it, search, and places."""
+"""Reads the public site shares: the catalogue as residents see it, search, and saved forms."""
 
 import datetime as dt
 import re
@@ -7,22 +7,18 @@ from itertools import groupby
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from townhall.cases.drafting import SAVED_DRAFT_LIFETIME
 from townhall.cases.models import Draft
 from townhall.catalogue.models import Channel, Department, KnowledgeArticle, Service, ServiceStatus
-from townhall.gazetteer import selectors as gazetteer
-from townhall.gazetteer.models import Property
 
 # Each word is one more condition; words past these are ignored.
 MAX_SEARCH_WORDS = 8
 POPULAR_CACHE_KEY = "portal:popular-services"
 POPULAR_CACHE_SECONDS = 60 * 60
 POPULAR_WINDOW = dt.timedelta(days=90)
-# A form left alone this long is gone; a saved one is kept longer for its owner to come back to.
-DRAFT_LIFETIME = dt.timedelta(days=1)
-SAVED_DRAFT_LIFETIME = dt.timedelta(days=30)
 
 
 def _published() -> QuerySet[Service]:
@@ -140,51 +136,6 @@ def articles_for(service: Service) -> list[KnowledgeArticle]:
     return list(service.articles.filter(published=True).order_by("title"))
 
 
-@dataclass(frozen=True)
-class Place:
-    """Somewhere a resident can point to without a map: a street or an address."""
-
-    value: str
-    text: str
-    latitude: str
-    longitude: str
-
-
-def places_matching(text: str, limit: int = 20) -> list[Place]:
-    """Where a postcode's addresses, or streets by name (and addresses too, once a house
-    number is typed), each with a point to send to the back office.
-
-    A street has no point of its own in the gazetteer, so it takes the middle of its
-    properties; streets with none cannot be pointed to and are left out.
-    """
-    at_postcode = gazetteer.properties_at_postcode(text)
-    if at_postcode:
-        return [_property_place(place) for place in at_postcode]
-    streets = gazetteer.search_streets(text, limit=limit)
-    middles = (
-        Property.objects.filter(street__in=streets)
-        .values("street")
-        .annotate(latitude=Avg("latitude"), longitude=Avg("longitude"))
-    )
-    middle_of = {row["street"]: row for row in middles}
-    places = [
-        Place(f"usrn:{street.usrn}", str(street), _coordinate(middle["latitude"]), _coordinate(middle["longitude"]))
-        for street in streets
-        if (middle := middle_of.get(street.pk))
-    ]
-    if not places or any(ch.isdigit() for ch in text):
-        places += [_property_place(place) for place in gazetteer.search_properties(text, limit=limit)]
-    return places
-
-
-def _property_place(place: Property) -> Place:
-    return Place(f"uprn:{place.uprn}", place.single_line, _coordinate(place.latitude), _coordinate(place.longitude))
-
-
-def _coordinate(value) -> str:
-    return f"{float(value):.6f}"
-
-
 def saved_drafts(user) -> list[Draft]:
     """Forms a resident saved to finish later and still can, newest first."""
     drafts = Draft.objects.filter(
@@ -195,7 +146,3 @@ def saved_drafts(user) -> list[Draft]:
         for draft in drafts.order_by("-updated_at")
         if draft.service.is_published and draft.service.offers(Channel.WEB)
     ]
-
-
-def draft_expires_at(draft: Draft) -> dt.datetime:
-    return draft.updated_at + (SAVED_DRAFT_LIFETIME if draft.saved else DRAFT_LIFETIME)

@@ -23,10 +23,12 @@ urlpatterns = [
     path("track/", tracking.track, name="track"),
     path("track/reply/", tracking.track_reply, name="track_reply"),
     path("track/another/", tracking.track_another, name="track_another"),
+    path("track/files/<uuid:public_id>/", tracking.track_file, name="track_file"),
     # My Account
     path("account/", account.account, name="account"),
     path("account/requests/", account.my_requests, name="my_requests"),
     path("account/requests/<str:reference>/", account.my_request, name="my_request"),
+    path("account/requests/<str:reference>/files/<uuid:public_id>/", account.my_request_file, name="my_request_file"),
     path("account/profile/", account.profile, name="profile"),
     path("account/profile/details/", account.profile_details, name="profile_details"),
     path("account/profile/address/", account.profile_address, name="profile_address"),

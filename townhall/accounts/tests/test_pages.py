@@ -52,6 +52,29 @@ def test_pages_for_managing_sign_in_are_govuk_pages(client, make_user, sign_in, 
     assert_is_a_govuk_page(client.get(reverse(url_name)))
 
 
+@pytest.mark.parametrize("url_name", ANONYMOUS_PAGES)
+def test_pages_for_getting_in_have_the_public_sites_navigation_with_sign_in_current(client, db, url_name):
+    html = client.get(reverse(url_name)).text
+
+    assert 'aria-label="Service information" class="govuk-service-navigation"' in html
+    for label in ("Home", "Services A to Z", "Track a request"):
+        assert f">{label}</a>" in html
+    assert f'href="{reverse("account_login")}" aria-current="true"><strong' in html
+    assert "Accessibility statement" in html  # the public site's footer
+
+
+@pytest.mark.parametrize("url_name", SIGNED_IN_PAGES)
+def test_pages_for_managing_sign_in_have_the_public_navigation_with_my_account_current(
+    client, make_user, sign_in, url_name
+):
+    sign_in(make_user(Role.RESIDENT))
+
+    html = client.get(reverse(url_name)).text
+
+    assert ">Services A to Z</a>" in html
+    assert 'aria-current="true"><strong class="govuk-service-navigation__active-fallback">My account</strong>' in html
+
+
 def test_sign_in_page_has_one_label_for_remember_me_and_keeps_next(client, db):
     html = client.get(reverse("account_login"), {"next": "/staff/"}).text
 

@@ -18,11 +18,14 @@ def link_in(message, path_prefix: str) -> str:
 
 
 @pytest.mark.django_db
-def test_signing_up_sends_a_verification_email_whose_link_confirms_the_address(client, password):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "New.Resident@example.com", "password1": password, "password2": password},
-    )
+def test_signing_up_sends_a_verification_email_whose_link_confirms_the_address(
+    client, password, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "New.Resident@example.com", "password1": password, "password2": password},
+        )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -76,6 +79,15 @@ def test_signing_in_returns_to_the_page_that_asked(client, make_user, password):
     assert response["Location"] == "/staff/cases/"
 
 
+@pytest.mark.parametrize("role", [Role.AGENT, Role.OFFICER, Role.AUDITOR])
+def test_staff_signing_in_from_the_public_site_go_to_the_staff_console(client, make_user, password, role):
+    make_user(role, email="staff@example.com")
+
+    response = client.post(reverse("account_login"), {"login": "staff@example.com", "password": password})
+
+    assert response["Location"] == "/staff/"
+
+
 def test_a_wrong_password_shows_an_error_summary_and_a_message_by_the_password(client, make_user):
     make_user(Role.RESIDENT, email="resident@example.com")
 
@@ -106,10 +118,13 @@ def test_a_badly_formed_email_address_gets_the_design_system_message(client, db)
     assert "Enter an email address in the correct format, like name@example.com" in response.text
 
 
-def test_a_password_reset_email_arrives_and_its_link_sets_a_new_password(client, make_user):
+def test_a_password_reset_email_arrives_and_its_link_sets_a_new_password(
+    client, make_user, django_capture_on_commit_callbacks
+):
     user = make_user(Role.RESIDENT, email="forgetful@example.com")
 
-    response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_done")
@@ -127,8 +142,11 @@ def test_a_password_reset_email_arrives_and_its_link_sets_a_new_password(client,
     assert user.check_password(NEW_PASSWORD)
 
 
-def test_a_password_reset_for_an_unknown_address_looks_the_same_and_says_so_by_email(client, db):
-    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+def test_a_password_reset_for_an_unknown_address_looks_the_same_and_says_so_by_email(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
 
     assert response["Location"] == reverse("account_reset_password_done")
     assert len(mail.outbox) == 1

@@ -1,4 +1,5 @@
-"""Test-only URLs: allauth and the admin where the site mounts them, and pages guarded in each way.
+"""Test-only URLs: allauth, the admin and the public site where the site mounts them (the
+sign-in pages are public pages, in its shell), and pages guarded in each way.
 
 The accounts tests use these instead of townhall.urls so that they test this app alone.
 """
@@ -23,4 +24,5 @@ urlpatterns = [
     path("bare-staff/", staff_required(page), name="bare_staff_page"),
     path("admins-only/", staff_required(Role.COUNCIL_ADMIN)(page), name="admins_only_page"),
     path("case-workers/", staff_required(Role.AGENT, Role.OFFICER)(page), name="case_workers_page"),
+    path("", include("townhall.portal.urls")),
 ]

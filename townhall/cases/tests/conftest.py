@@ -28,3 +28,10 @@ def resident():
 
 
 ANSWERS = {"details": "The drain on the corner is blocked", "urgent": "no"}
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh folder, removed with the test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -89,6 +89,18 @@ def test_closing_a_case_records_and_tells_the_resident(service, officer):
     assert Notification.objects.filter(case=case, event="resolved").count() == 1
 
 
+def test_a_status_change_is_public_but_its_reason_is_kept_out_of_the_public_text(service, officer):
+    case = submit(service)
+
+    services.change_status(case=case, status="in_progress", by=officer, reason="Contractor is slow")
+
+    event = case.events.get(kind=EventKind.STATUS_CHANGED)
+    assert event.public
+    assert (event.from_status, event.to_status) == ("submitted", "in_progress")
+    assert event.text == ""
+    assert event.data == {"reason": "Contractor is slow"}
+
+
 def test_a_stale_edit_is_refused_and_changes_nothing(service, officer):
     case = submit(service)
     seen_version = case.version

@@ -64,7 +64,7 @@ class StatusForm(VersionedForm):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text=_("Kept on the timeline, which the resident can see."),
+        help_text=_("Kept on the timeline for staff. The resident sees only the new status."),
     )
     public_text = forms.CharField(
         label=_("Message to the resident (optional)"),

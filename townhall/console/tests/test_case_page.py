@@ -106,8 +106,17 @@ def test_changing_the_status_with_a_public_message_tells_the_resident(case, logi
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "resolved" and case.is_closed
-    assert case.events.filter(kind=EventKind.STATUS_CHANGED, text="Jetted the drain").exists()
+    assert case.events.filter(kind=EventKind.STATUS_CHANGED, data__reason="Jetted the drain").exists()
     assert Notification.objects.filter(case=case, event="resolved").exists()
+
+
+def test_the_case_page_shows_staff_the_reason_for_a_status_change(case, login, officer):
+    case_services.change_status(case=case, status="in_progress", by=officer, reason="Contractor booked for Tuesday")
+
+    page = _page(login("officer").get(reverse("console:case", args=[case.reference])))
+
+    assert "From “Received” to “In progress”" in page
+    assert "Reason (staff only): Contractor booked for Tuesday" in page
 
 
 def test_a_status_change_needs_a_reason_and_saves_nothing_without_one(case, login):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from townhall.cases import services as case_services
 from townhall.cases.models import Case, Draft
 from townhall.catalogue.models import Channel
 from townhall.catalogue.tests.factories import KnowledgeArticleFactory, ServiceFactory
@@ -318,8 +319,8 @@ def test_an_address_question_is_answered_by_looking_the_postcode_up(caller, agen
     _start(agent_client, "07700900123")
     url = _raise(agent_client, service)
 
-    looked_up = agent_client.get(url, {"q": "wx1 7dz"})
-    check = agent_client.post(url, {"find": "wx1 7dz", "place": str(place.uprn)}).url
+    looked_up = agent_client.get(url, {"postcode": "wx1 7dz"})
+    check = agent_client.post(f"{url}?postcode=WX1+7DZ", {"address": str(place.uprn)}).url
     agent_client.post(check, {"once": once()})
 
     assert str(place.uprn) in looked_up.content.decode()
@@ -333,7 +334,7 @@ def test_a_location_question_takes_a_point_typed_in(caller, agent_client):
     _start(agent_client, "07700900123")
     url = _raise(agent_client, service)
 
-    check = agent_client.post(url, {"find": "", "latitude": "51.5", "longitude": "-0.12"}).url
+    check = agent_client.post(url, {"place": "", "latitude": "51.5", "longitude": "-0.12"}).url
     agent_client.post(check, {"once": once()})
 
     case = Case.objects.get()
@@ -346,8 +347,8 @@ def test_a_file_question_keeps_the_checked_upload_as_an_attachment(caller, agent
     _start(agent_client, "07700900123")
     url = _raise(agent_client, service)
 
-    refused = agent_client.post(url, {"file": SimpleUploadedFile("a.png", b"not an image")})
-    check = agent_client.post(url, {"file": SimpleUploadedFile("drain.png", PNG)}).url
+    refused = agent_client.post(url, {"upload": SimpleUploadedFile("a.png", b"not an image")})
+    check = agent_client.post(url, {"upload": SimpleUploadedFile("drain.png", PNG)}).url
     agent_client.post(check, {"once": once()})
 
     assert refused.status_code == 200
@@ -463,3 +464,15 @@ def test_ending_twice_logs_one_contact(caller, agent_client):
     assert Contact.objects.count() == 1
     assert second.status_code == 302
     assert second.url == first.url
+
+
+def test_a_callers_case_shows_what_they_can_see_without_the_officers_reason(caller, make_case, agent_client, officer):
+    case = make_case()
+    case_services.change_status(case=case, status="in_progress", by=officer, reason="Contractor is slow")
+    _start(agent_client, "07700900123")
+    _verify(agent_client, postcode="WX1 1AA", email="rosa@example.com")
+
+    page = agent_client.get(_url("contact_case", agent_client, case.reference)).content.decode()
+
+    assert "From “Received” to “In progress”" in page
+    assert "Contractor is slow" not in page

@@ -165,7 +165,11 @@ def contact_case(request: HttpRequest, token: str, reference: str) -> HttpRespon
     return render(
         request,
         "console/contact_case.html",
-        {"contact": contact, "case": case, "timeline": described(public_timeline(case), case.service)},
+        {
+            "contact": contact,
+            "case": case,
+            "timeline": described(public_timeline(case), case.service, with_reasons=False),
+        },
     )
 
 

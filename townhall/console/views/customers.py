@@ -15,8 +15,9 @@ from townhall.cases.selectors import case_list, visible_cases
 from townhall.console.access import console_view
 from townhall.console.forms.customers import FIND_ADDRESS, AlertForm, CustomerForm
 from townhall.console.once import Repeated, act_once
-from townhall.console.paging import paginate, search_text
+from townhall.console.paging import search_text
 from townhall.core.forms import GovUKForm
+from townhall.core.paging import paginate
 from townhall.customers import selectors
 from townhall.customers import services as customer_services
 from townhall.customers.models import Customer, CustomerAlert

@@ -1,7 +1,8 @@
 """Raising a request on a caller's behalf, with the service's own form (assisted digital).
 
-The questions are the ones residents answer online, one per page, kept in a `Draft`
-whose channel is the contact's; only the recorded channel differs.
+The questions are the ones residents answer online, one per page, asked and kept by the
+same steps (`cases.question_steps`) in a `Draft` whose channel is the contact's; only the
+recorded channel differs.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,13 +12,12 @@ from django.urls import reverse
 
 from townhall.cases import drafting
 from townhall.cases.models import Draft
+from townhall.cases.question_steps import answer_question
 from townhall.cases.services import CaseError, Requester, submit_case
-from townhall.catalogue.answering import display_answer
 from townhall.catalogue.questions import visible_questions
 from townhall.console import contacts, selectors
 from townhall.console.contacts import ContactInProgress
 from townhall.console.forms.contacts import ChooseServiceForm
-from townhall.console.forms.questions import question_form
 from townhall.console.once import Repeated, act_once, earlier_result
 from townhall.console.paging import search_text
 from townhall.console.views.contacts import contact_view
@@ -77,16 +77,11 @@ def contact_question(request: HttpRequest, token: str, draft_token, key: str) ->
     question = next((q for q in visible_questions(questions, draft.answers) if q.key == key), None)
     if question is None:  # hidden by an earlier answer, or never on this form
         return redirect(_step_url(contact, draft, questions, draft.answers))
-    form = question_form(
-        question,
-        draft=draft,
-        data=request.POST if request.method == "POST" else None,
-        files=request.FILES,
-        find=search_text(request),
-    )
-    if request.method == "POST" and form.is_valid():
-        draft = drafting.save_answer(draft=draft, question=question, value=form.answer())
+    step = answer_question(request, draft=draft, question=question)
+    if step.done:
         return redirect(_step_url(contact, draft, questions, draft.answers))
+    if step.redirect_to:
+        return redirect(step.redirect_to)
     previous = drafting.previous_question(questions, draft.answers, key)
     back_url = (
         reverse("console:contact_question", args=[contact.token, draft.token, previous.key])
@@ -96,7 +91,7 @@ def contact_question(request: HttpRequest, token: str, draft_token, key: str) ->
     return render(
         request,
         "console/contact_question.html",
-        {"contact": contact, "draft": draft, "question": question, "form": form, "back_url": back_url},
+        {"contact": contact, "service": draft.service, "question": question, "back_url": back_url, **step.context},
     )
 
 
@@ -140,14 +135,9 @@ def contact_check(request: HttpRequest, token: str, draft_token) -> HttpResponse
                     form.add_error(None, f"{label}: {error}")
         except CaseError as exc:
             form.add_error(None, str(exc))
-    rows = [
-        (
-            q,
-            display_answer(q, draft.answers.get(q.key)),
-            reverse("console:contact_question", args=[contact.token, draft.token, q.key]),
-        )
-        for q in visible_questions(questions, draft.answers)
-    ]
+    rows = drafting.answer_rows(
+        draft, lambda question: reverse("console:contact_question", args=[contact.token, draft.token, question.key])
+    )
     return render(
         request,
         "console/contact_check.html",

@@ -1,32 +1,19 @@
 """Keeping an eye on what Townhall sends: the outbox and, in the demo, the sent mail."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from townhall.console.access import console_view
 from townhall.console.context_processors import OUTBOX_ROLES
-from townhall.console.paging import paginate
-from townhall.core import audit, outbox
+from townhall.core import outbox
 from townhall.core.models import OutboxMessage, OutboxStatus
+from townhall.core.paging import paginate
 from townhall.notifications.models import DemoMailboxMessage
-
-# A pending message this long past its time means the relay is not running.
-STUCK_AFTER = dt.timedelta(minutes=10)
-
-
-def _needing_attention() -> QuerySet[OutboxMessage]:
-    """Messages failing, given up on, or overdue because the relay is not running."""
-    overdue = Q(status=OutboxStatus.PENDING, next_attempt_at__lt=timezone.now() - STUCK_AFTER)
-    return OutboxMessage.objects.filter(Q(status__in=[OutboxStatus.FAILED, OutboxStatus.DEAD]) | overdue)
 
 
 @console_view(*OUTBOX_ROLES)
@@ -37,7 +24,7 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
         "console/outbox.html",
         {
             "counts": [(status, counts.get(status.value, 0)) for status in OutboxStatus],
-            "page": paginate(request, _needing_attention().order_by("next_attempt_at", "id")),
+            "page": paginate(request, outbox.needing_attention().order_by("next_attempt_at", "id")),
         },
     )
 
@@ -46,14 +33,10 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
 @console_view(*OUTBOX_ROLES)
 def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=message_id)
-    if not _needing_attention().filter(pk=message.pk).exists():
-        # Sent, or queued again already (a second click): nothing more to do.
+    if outbox.retry_now(message, by=request.user):
+        messages.success(request, _("The message will be sent again now"))
+    else:
         messages.info(request, _("That message is already sent or waiting to be sent"))
-        return redirect("console:outbox")
-    with transaction.atomic():
-        outbox.retry_now(message)
-        audit.record(actor=request.user, action="outbox.retried", target=message)
-    messages.success(request, _("The message will be sent again now"))
     return redirect("console:outbox")
 
 

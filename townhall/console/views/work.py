@@ -6,7 +6,7 @@ from django.shortcuts import render
 from townhall.console import selectors
 from townhall.console.access import console_view
 from townhall.console.forms.queue import QueueFilterForm
-from townhall.console.paging import paginate
+from townhall.core.paging import paginate
 from townhall.customers.selectors import recent_contacts_by
 
 DASHBOARD_ROWS = 20

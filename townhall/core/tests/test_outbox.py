@@ -1,10 +1,14 @@
 import datetime as dt
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
+from townhall.accounts.tests.factories import UserFactory
 from townhall.core import outbox
-from townhall.core.models import OutboxMessage, OutboxStatus
+from townhall.core.models import AuditEvent, OutboxMessage, OutboxStatus
 
 delivered: list[tuple[dict, str]] = []
 
@@ -89,8 +93,59 @@ def test_a_message_is_marked_stuck_after_the_last_attempt_and_can_be_retried():
     assert message.status == OutboxStatus.DEAD
     assert message.attempts == 3
 
-    outbox.retry_now(message)
+    outbox.retry_now(message, by=None)
     assert OutboxMessage.objects.get(key="f2").status == OutboxStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_a_retry_queues_the_message_now_with_one_audit_event_and_a_second_click_does_nothing(
+    django_capture_on_commit_callbacks,
+):
+    staff = UserFactory(email="manager@wexmoor.example")
+    message = OutboxMessage.objects.create(
+        key="d1", topic="test.ok", status=OutboxStatus.DEAD, next_attempt_at=timezone.now() + dt.timedelta(hours=6)
+    )
+
+    with django_capture_on_commit_callbacks(execute=False) as nudges:
+        assert outbox.retry_now(message, by=staff)
+    assert not outbox.retry_now(message, by=staff)
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.PENDING
+    assert message.next_attempt_at <= timezone.now()
+    assert len(nudges) == 1
+    retried = AuditEvent.objects.filter(action="outbox.retried")
+    assert [(event.actor, event.target_id) for event in retried] == [(staff, str(message.pk))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_retries_at_once_queue_the_message_once_with_one_audit_event():
+    message = OutboxMessage.objects.create(key="d2", topic="test.ok", status=OutboxStatus.DEAD)
+    first_has_lock, second_started = threading.Event(), threading.Event()
+    results = {}
+
+    def first() -> None:
+        with transaction.atomic():
+            results["first"] = outbox.retry_now(message, by=None)
+            first_has_lock.set()
+            second_started.wait(timeout=5)
+            time.sleep(0.2)  # the second is waiting on the row lock by now
+        connection.close()
+
+    def second() -> None:
+        first_has_lock.wait(timeout=5)
+        second_started.set()
+        results["second"] = outbox.retry_now(message, by=None)  # waits for the first to commit
+        connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert sorted(results.values()) == [False, True]
+    assert AuditEvent.objects.filter(action="outbox.retried").count() == 1
 
 
 @pytest.mark.django_db

@@ -50,6 +50,20 @@ class PropertyFactory(DjangoModelFactory):
         return place
 
 
+def homes_on(street: Street) -> list[Property]:
+    """Three houses numbered 1 to 3 on `street`, all at WX1 2AB, a little apart."""
+    return [
+        PropertyFactory(
+            street=street,
+            building_number=str(number),
+            postcode="WX1 2AB",
+            latitude=Decimal("51.410000") + number * Decimal("0.0001"),
+            longitude=Decimal("-0.200000"),
+        )
+        for number in (1, 2, 3)
+    ]
+
+
 def gazetteer_row(**overrides: str) -> dict[str, str]:
     """A good row for the importer; each test changes only what it is about."""
     values = {

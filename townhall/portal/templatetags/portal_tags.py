@@ -33,10 +33,13 @@ SECTIONS = {
 
 
 @register.inclusion_tag("portal/includes/navigation.html", takes_context=True)
-def portal_navigation(context) -> dict:
+def portal_navigation(context, section: str | None = None) -> dict:
+    """The public site's navigation, with the current page's section marked: found from the
+    page's URL, or given by pages outside the portal (the sign-in pages are "account")."""
     request = context["request"]
     match = request.resolver_match
-    section = SECTIONS.get(match.url_name) if match and match.namespace == "portal" else None
+    if section is None and match and match.namespace == "portal":
+        section = SECTIONS.get(match.url_name)
     items = [
         ("home", _("Home"), reverse("portal:home")),
         ("services", _("Services A to Z"), reverse("portal:services")),

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -9,7 +7,7 @@ from townhall.accounts.tests.factories import StaffFactory, TeamFactory, UserFac
 from townhall.cases.services import Requester, submit_case
 from townhall.catalogue.models import Channel
 from townhall.catalogue.tests.factories import ServiceFactory
-from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory
+from townhall.gazetteer.tests.factories import StreetFactory, homes_on
 
 ANSWERS = {"details": "The drain on the corner is blocked", "urgent": "no"}
 DETAILS = {"full_name": "Ada Resident", "email": "ada@example.com", "phone": ""}
@@ -59,16 +57,7 @@ def street(db):
 @pytest.fixture
 def homes(street):
     """Three houses on Alder Road, WX1 2AB."""
-    return [
-        PropertyFactory(
-            street=street,
-            building_number=str(number),
-            postcode="WX1 2AB",
-            latitude=Decimal("51.410000") + number * Decimal("0.0001"),
-            longitude=Decimal("-0.200000"),
-        )
-        for number in (1, 2, 3)
-    ]
+    return homes_on(street)
 
 
 def make_case(service, *, email="ada@example.com", by=None, channel=Channel.WEB, answers=ANSWERS):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from townhall.accounts.models import Role
 from townhall.accounts.tests.factories import StaffFactory
 from townhall.cases.models import CaseEvent, EventKind
-from townhall.cases.services import add_note, send_message
+from townhall.cases.services import add_note, change_status, send_message
 from townhall.catalogue.models import Channel
 from townhall.customers.models import Customer
 from townhall.customers.services import link_account
@@ -138,6 +138,18 @@ def test_my_request_shows_the_answers_and_the_public_history(client, case, resid
     assert "Is anyone in danger?" in page
     assert "Can you send a photo?" in page
     assert "Private officer note" not in page
+
+
+def test_my_account_shows_a_status_change_but_never_the_officers_reason(client, case, resident, officer):
+    change_status(case=case, status="in_progress", by=officer, reason="Internal: contractor is slow")
+    client.force_login(resident)
+
+    request_page = client.get(reverse("portal:my_request", args=[case.reference])).content.decode()
+    requests_page = client.get(reverse("portal:my_requests")).content.decode()
+
+    assert "Status changed to: In progress" in request_page
+    assert "contractor is slow" not in request_page
+    assert "contractor is slow" not in requests_page
 
 
 def test_a_resident_updates_their_name_and_phone_on_account_and_record(client, resident):

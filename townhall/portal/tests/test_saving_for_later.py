@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from townhall.cases import tasks
+from townhall.cases.drafting import purge_expired_drafts
 from townhall.cases.models import Draft
 from townhall.catalogue.tests.factories import ServiceFactory
-from townhall.portal import tasks
-from townhall.portal.services import purge_expired_drafts
 from townhall.portal.tests.conftest import question_url, start
 from townhall.portal.tests.test_composite_questions import PNG
 

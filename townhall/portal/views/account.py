@@ -3,21 +3,26 @@
 Staff may open these pages too; they see their own requests, not the ones they work on.
 """
 
+import uuid
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from townhall.cases.models import Draft
-from townhall.cases.selectors import case_for_resident, resident_cases
+from townhall.cases import drafting
+from townhall.cases.models import Attachment, Draft
+from townhall.cases.question_forms import ChooseAddressForm, FindAddressForm, find_then_choose
+from townhall.cases.selectors import case_for_resident, public_attachment, resident_cases
 from townhall.catalogue.answering import display_answer
 from townhall.catalogue.questions import parse_questions
+from townhall.core.paging import paginate
 from townhall.portal import selectors, services
-from townhall.portal.forms import ChooseAddressForm, FindAddressForm, ProfileForm
-from townhall.portal.views.lookups import find_then_choose
-from townhall.portal.views.requests import reply, request_context
+from townhall.portal.forms import ProfileForm
+from townhall.portal.views.requests import download, reply, request_context
 
 REQUESTS_PER_PAGE = 20
 
@@ -29,9 +34,8 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
-    page = Paginator(resident_cases(request.user), REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    page_numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return render(request, "portal/account/requests.html", {"page": page, "page_numbers": page_numbers})
+    page = paginate(request, resident_cases(request.user), per_page=REQUESTS_PER_PAGE)
+    return render(request, "portal/account/requests.html", {"page": page})
 
 
 @login_required
@@ -49,7 +53,24 @@ def my_request(request: HttpRequest, reference: str) -> HttpResponse:
         for question in parse_questions(case.form.questions)
         if question.key in case.answers
     ]
-    return render(request, "portal/account/request.html", {**request_context(case, form), "answers": answers})
+    return render(
+        request,
+        "portal/account/request.html",
+        {**request_context(case, _file_url(case), form), "answers": answers},
+    )
+
+
+def _file_url(case) -> Callable[[Attachment], str]:
+    return lambda attachment: reverse("portal:my_request_file", args=[case.reference, attachment.public_id])
+
+
+@login_required
+def my_request_file(request: HttpRequest, reference: str, public_id: uuid.UUID) -> HttpResponse:
+    case = case_for_resident(user=request.user, reference=reference)
+    attachment = public_attachment(case=case, public_id=public_id) if case is not None else None
+    if attachment is None:
+        raise Http404
+    return download(attachment)
 
 
 @login_required
@@ -102,7 +123,7 @@ def delete_draft(request: HttpRequest, token) -> HttpResponse:
         # Already deleted, perhaps by a second click: nothing left to do.
         return redirect("portal:account")
     if request.method == "POST":
-        services.discard_draft(draft=draft)
+        drafting.discard_draft(draft=draft)
         messages.success(
             request, _("Your saved form for “%(service)s” has been deleted.") % {"service": draft.service.name}
         )

@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from townhall.cases import drafting
 from townhall.cases.models import Case, Draft
 from townhall.cases.services import CaseError, submit_case
-from townhall.catalogue.answering import display_answer
 from townhall.catalogue.models import Channel, Service
 from townhall.catalogue.questions import parse_questions
 from townhall.portal import journey as flow
-from townhall.portal import selectors, services
+from townhall.portal import selectors
 from townhall.portal.forms import DetailsForm
 from townhall.portal.journey import Journey
-from townhall.portal.views.steps import step_for
 
 
 def _web_service(slug: str) -> Service:
@@ -40,7 +38,7 @@ def _start_again(request: HttpRequest, service: Service) -> HttpResponse:
             "We could not find your answers, so you need to start again. We keep answers for a day, "
             "or for %(days)s days if you sign in and save them."
         )
-        % {"days": selectors.SAVED_DRAFT_LIFETIME.days},
+        % {"days": drafting.SAVED_DRAFT_LIFETIME.days},
     )
     return redirect("portal:service", service.slug)
 
@@ -88,7 +86,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("portal:service", service.slug)
     previous = flow.current_draft(request, service)
     if previous is not None and not previous.saved:
-        services.discard_draft(draft=previous)
+        drafting.discard_draft(draft=previous)
     if not request.session.session_key:
         request.session.save()
     draft = drafting.start_draft(
@@ -103,7 +101,7 @@ def continue_draft(request: HttpRequest, slug: str, token: uuid.UUID) -> HttpRes
     """Pick up a form saved to the account where it was left."""
     service = _web_service(slug)
     draft = get_object_or_404(Draft.objects.select_related("form"), token=token, service=service, user=request.user)
-    if timezone.now() > selectors.draft_expires_at(draft):
+    if timezone.now() > drafting.draft_expires_at(draft):
         return _start_again(request, service)
     flow.remember_draft(request, draft)
     return redirect(Journey(service, draft).resume_url(requester_known=flow.has_requester(request)))
@@ -117,7 +115,7 @@ def question(request: HttpRequest, journey: Journey, key: str) -> HttpResponse:
             # Hidden by an earlier answer: carry on from wherever the form now is.
             return redirect(journey.resume_url(requester_known=flow.has_requester(request)))
         raise Http404
-    return step_for(question)(request, journey, question)
+    return flow.question_page(request, journey, question)
 
 
 @journey_step
@@ -153,11 +151,7 @@ def _check_answers(request: HttpRequest, journey: Journey) -> HttpResponse:
     requester = flow.known_requester(request)
     if requester is None:
         return redirect(journey.details_url())
-    answers = journey.draft.answers
-    rows = [
-        (question, display_answer(question, answers.get(question.key)), journey.question_url(question, returning=True))
-        for question in journey.visible()
-    ]
+    rows = drafting.answer_rows(journey.draft, lambda question: journey.question_url(question, returning=True))
     return render(
         request,
         "portal/journey/check.html",

@@ -1,16 +1,18 @@
-"""What the tracking page and My Account show of one request, and a resident's reply to it."""
+"""What the tracking page and My Account show of one request, the resident's reply to it
+and the download of its files."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from townhall.cases.models import Case, EventKind
-from townhall.cases.selectors import public_timeline
+from townhall.cases.models import Attachment, Case, EventKind
+from townhall.cases.selectors import public_attachments, public_timeline
 from townhall.portal import services
 from townhall.portal.forms import ReplyForm
 
@@ -66,13 +68,27 @@ def reopen_until(case: Case) -> dt.datetime | None:
     return until if until >= timezone.now() else None
 
 
-def request_context(case: Case, reply_form: ReplyForm | None = None) -> dict:
+def request_context(case: Case, file_url: Callable[[Attachment], str], reply_form: ReplyForm | None = None) -> dict:
+    """`file_url` gives where this page's resident downloads one of the request's files."""
     return {
         "case": case,
         "timeline": timeline(case),
+        "files": [(attachment, file_url(attachment)) for attachment in public_attachments(case)],
         "reopen_until": reopen_until(case),
         "form": reply_form or ReplyForm(),
     }
+
+
+def download(attachment: Attachment) -> FileResponse:
+    """A request's file, always saved rather than shown, as the type it was checked to be."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def reply(request: HttpRequest, case: Case) -> ReplyForm | None:

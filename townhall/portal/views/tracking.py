@@ -2,21 +2,23 @@
 
 A failed look-up never says which of the two was wrong, and a browser gets only a few
 tries an hour, so neither can be found by guessing. Once found, the request is kept in
-the session, so replying needs neither again.
+the session, so replying and downloading its files need neither again.
 """
 
 import time
+import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from townhall.cases.models import Case
-from townhall.cases.selectors import case_for_tracking
+from townhall.cases.models import Attachment, Case
+from townhall.cases.selectors import case_for_tracking, public_attachment
 from townhall.core.references import normalise_reference
 from townhall.portal.forms import TrackForm
-from townhall.portal.views.requests import reply, request_context
+from townhall.portal.views.requests import download, reply, request_context
 
 SESSION_TRACKED = "portal:tracked-case"
 SESSION_FAILURES = "portal:tracking-failures"
@@ -37,7 +39,7 @@ def _recent_failures(request: HttpRequest) -> list[float]:
 def track(request: HttpRequest) -> HttpResponse:
     case = _tracked_case(request)
     if case is not None and request.method == "GET":
-        return render(request, "portal/track/case.html", request_context(case))
+        return render(request, "portal/track/case.html", request_context(case, _file_url))
     form = TrackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         failures = _recent_failures(request)
@@ -65,7 +67,20 @@ def track_reply(request: HttpRequest) -> HttpResponse:
     form = reply(request, case)
     if form is None:
         return redirect("portal:track")
-    return render(request, "portal/track/case.html", request_context(case, form))
+    return render(request, "portal/track/case.html", request_context(case, _file_url, form))
+
+
+def _file_url(attachment: Attachment) -> str:
+    return reverse("portal:track_file", args=[attachment.public_id])
+
+
+def track_file(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A file of the request this browser found, and of no other."""
+    case = _tracked_case(request)
+    attachment = public_attachment(case=case, public_id=public_id) if case is not None else None
+    if attachment is None:
+        raise Http404
+    return download(attachment)
 
 
 @require_POST

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from townhall.portal import services
+from townhall.cases import drafting
 
 
 @shared_task(ignore_result=True)
 def purge_expired_drafts() -> int:
-    return services.purge_expired_drafts()
+    return drafting.purge_expired_drafts()
