@@ -45,8 +45,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_htmx",
-    "govuk_frontend_django",
     "townhall.core",
     "townhall.gazetteer",
     "townhall.catalogue",
@@ -72,7 +70,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "townhall.accounts.middleware.MFARequiredMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "townhall.urls"
@@ -174,7 +171,6 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages from npm, and the stylesheet `make` compiles from core/assets/.
 STATICFILES_DIRS = [
     ("vendor/govuk-frontend", BASE_DIR / "node_modules/govuk-frontend/dist"),
-    ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("build", BASE_DIR / "build"),
 ]
 STORAGES = {

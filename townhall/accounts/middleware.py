@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from townhall.accounts.permissions import STAFF_HOME, requires_mfa
 from townhall.accounts.selectors import has_totp
@@ -48,8 +47,5 @@ def _allauth_root() -> str:
 
 def _send_to_totp_setup(request: HttpRequest) -> HttpResponseBase:
     setup_url = reverse("mfa_activate_totp")
-    if request.headers.get("HX-Request") == "true":
-        # htmx would swap the set-up page into a fragment; ask it to load the whole page.
-        return HttpResponseClientRedirect(setup_url)
     messages.warning(request, _("You need to set up 2-step verification before you can use the staff pages."))
     return HttpResponseRedirect(setup_url)

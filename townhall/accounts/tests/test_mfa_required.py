@@ -72,15 +72,6 @@ def test_leaves_the_account_pages_open_so_the_admin_can_set_up_or_leave(client, 
     assert response.status_code == 200
 
 
-def test_asks_htmx_to_load_the_set_up_page_as_a_whole_page(client, make_user):
-    client.force_login(make_user(Role.COUNCIL_ADMIN))
-
-    response = client.get("/staff/queue", headers={"HX-Request": "true"})
-
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("mfa_activate_totp")
-
-
 def test_a_council_admin_can_set_up_an_authenticator_app_and_then_use_the_staff_pages(client, make_user, password):
     # Given a council administrator who has just signed in
     admin = make_user(Role.COUNCIL_ADMIN, email="admin@example.com")
