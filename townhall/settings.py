@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from townhall.env import env_bool, env_int, env_list, env_str
+from townhall.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TOWNHALL_VAR_DIR", str(BASE_DIR / "var")))
@@ -161,7 +161,8 @@ MFA_FORMS = {
 }
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+# Welsh joins when its translations do; claiming it without them would mislabel pages.
+LANGUAGES = [("en-gb", _("English"))]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -171,8 +172,16 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages from npm, and the stylesheet `make` compiles from core/assets/.
 STATICFILES_DIRS = [
     ("vendor/govuk-frontend", BASE_DIR / "node_modules/govuk-frontend/dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules/leaflet/dist"),
     ("build", BASE_DIR / "build"),
 ]
+
+# Maps enhance location questions (the street or postcode search works without them).
+# Any XYZ tile server: the council's own or a licensed provider; blank shows no base map.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+MAP_CENTRE = (env_float("MAP_CENTRE_LATITUDE", 51.42), env_float("MAP_CENTRE_LONGITUDE", -0.19))
+MAP_ZOOM = env_int("MAP_ZOOM", 14)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -199,3 +199,22 @@ def test_account_pages_have_no_serious_accessibility_failures(page: Page, boroug
 
     assert page.locator("h1").count() == 1
     assert_accessible(page)
+
+
+def test_a_location_is_marked_by_clicking_the_map(page: Page, borough, settings):
+    settings.MAP_TILE_URL = ""  # no tile downloads in tests: the map still takes clicks
+    ServiceFactory(
+        name="Report graffiti",
+        slug="graffiti",
+        questions=[{"key": "where", "type": "location", "label": "Where is it?", "required": True}],
+    )
+    page.goto("/services/graffiti/")
+    page.get_by_role("button", name="Start now").click()
+
+    page.locator(".th-location-map__map").click()
+    expect(page.get_by_label("Latitude")).not_to_have_value("")
+    assert_accessible(page)
+    screenshot(page, "location-map")
+    page.get_by_role("button", name="Find").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your details")
