@@ -9,6 +9,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     name = factory.Faker("name", locale="en_GB")
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
-    phone = factory.Sequence(lambda n: f"07700 900{n % 1000:03d}")
+    # Unique, and clear of the 07700 900xxx numbers tests write out to find someone by.
+    phone = factory.Sequence(lambda n: f"07700 9{50000 + n % 50000:05d}")
     phone_normalised = factory.LazyAttribute(lambda o: "".join(ch for ch in o.phone if ch.isdigit()))
     postcode = "WX1 1AA"
