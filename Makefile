@@ -53,5 +53,11 @@ pytest: install build/townhall.css
 	bash scripts/ensure-chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+## bench: borough-scale data (100k properties, 1M cases) in townhall_bench, then page timings against bench/targets.json
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/townhall_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/build_borough.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) STATIC_MANIFEST=false CELERY_TASK_ALWAYS_EAGER=true $(PY) bench/run.py
+
 clean:
 	rm -rf build var/static var/*.sqlite3* var/media var/celerybeat-schedule*

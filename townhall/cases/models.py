@@ -64,6 +64,7 @@ class Case(models.Model):
             models.Index(fields=["team", "is_closed", "due_date"]),
             models.Index(fields=["assignee", "is_closed"]),
             models.Index(fields=["service", "status"]),
+            models.Index(fields=["team"], condition=models.Q(has_new_message=True), name="case_new_message_idx"),
         ]
 
     def __str__(self) -> str:
@@ -72,6 +73,10 @@ class Case(models.Model):
     @property
     def status_label(self) -> str:
         return self.service.state_label(self.status)
+
+    @property
+    def staff_status_label(self) -> str:
+        return self.service.staff_state_label(self.status)
 
     @property
     def is_overdue(self) -> bool:

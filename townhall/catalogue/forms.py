@@ -361,6 +361,13 @@ class WorkflowForm(GovUKForm):
             self.fields[f"label_{index}"] = forms.CharField(
                 label=_("Label"), required=False, max_length=100, initial=state.get("label")
             )
+            self.fields[f"staff_label_{index}"] = forms.CharField(
+                label=_("Label staff see (optional)"),
+                help_text=_("Only needed where the label speaks to the resident, like “Waiting for your reply”."),
+                required=False,
+                max_length=100,
+                initial=state.get("staff_label"),
+            )
             self.fields[f"key_{index}"] = forms.CharField(
                 label=_("Key"),
                 required=False,
@@ -388,7 +395,7 @@ class WorkflowForm(GovUKForm):
                 "number": index + 1,
                 **{
                     name: self[f"{name}_{index}"]
-                    for name in ("label", "key", "position", "closed", "remove")
+                    for name in ("label", "staff_label", "key", "position", "closed", "remove")
                     if f"{name}_{index}" in self.fields
                 },
             }
@@ -407,12 +414,10 @@ class WorkflowForm(GovUKForm):
             if not key:
                 key = slugify(label).replace("-", "_")[:40]
             position = cleaned.get(f"position_{index}")
-            states.append(
-                (
-                    (position or self.row_count + index, index),
-                    {"key": key, "label": label, "closed": cleaned.get(f"closed_{index}")},
-                )
-            )
+            state = {"key": key, "label": label, "closed": cleaned.get(f"closed_{index}")}
+            if staff_label := cleaned.get(f"staff_label_{index}", "").strip():
+                state["staff_label"] = staff_label
+            states.append(((position or self.row_count + index, index), state))
         cleaned["states"] = [state for _order, state in sorted(states, key=lambda pair: pair[0])]
         return cleaned
 

@@ -25,7 +25,12 @@ def default_workflow() -> list[dict]:
     return [
         {"key": "submitted", "label": "Received", "closed": False},
         {"key": "in_progress", "label": "In progress", "closed": False},
-        {"key": "awaiting_customer", "label": "Waiting for your reply", "closed": False},
+        {
+            "key": "awaiting_customer",
+            "label": "Waiting for your reply",
+            "staff_label": "Waiting for the resident",
+            "closed": False,
+        },
         {"key": "resolved", "label": "Resolved", "closed": True},
         {"key": "withdrawn", "label": "Withdrawn", "closed": True},
     ]
@@ -104,6 +109,12 @@ class Service(models.Model):
     def state_label(self, key: str) -> str:
         state = self.state(key)
         return state["label"] if state else key
+
+    def staff_state_label(self, key: str) -> str:
+        """The state's name in the console: its staff label where the resident's label
+        speaks to the resident ("Waiting for your reply"), otherwise the same label."""
+        state = self.state(key)
+        return (state.get("staff_label") or state["label"]) if state else key
 
     def is_closed_state(self, key: str) -> bool:
         state = self.state(key)

@@ -300,6 +300,8 @@ def workflow_errors(states: list[dict]) -> list[str]:
             errors.append(f"{where}: " + _("enter a label"))
         elif len(state["label"]) > 100:
             errors.append(f"{where}: " + _("the label must be 100 characters or fewer"))
+        if len(state.get("staff_label", "")) > 100:
+            errors.append(f"{where}: " + _("the label staff see must be 100 characters or fewer"))
     if states[0]["closed"]:
         errors.append(_("The first state is where new requests start, so it must be open"))
     if not any(state["closed"] for state in states):
@@ -312,9 +314,11 @@ def set_workflow(*, service: Service, states: list[dict], by, expected_marker: s
 
     Refuses to remove a state that open requests are in, or to change whether a state is
     closed while requests are in it: they would be left somewhere that no longer exists.
+    A state may carry a `staff_label` for the console where its label speaks to the resident.
     """
     states = [
         {"key": str(s["key"]).strip(), "label": str(s["label"]).strip(), "closed": bool(s.get("closed"))}
+        | ({"staff_label": staff_label} if (staff_label := str(s.get("staff_label") or "").strip()) else {})
         for s in states
     ]
     with transaction.atomic():

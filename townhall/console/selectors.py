@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 from django.utils import timezone
 
@@ -95,12 +95,19 @@ def my_open_cases(user) -> QuerySet[Case]:
 def team_counts(user) -> QuerySet[Team]:
     """Each of the user's teams with its open, overdue, unassigned and new-message counts."""
     today = timezone.localdate()
-    open_ = Q(cases__is_closed=False)
-    return my_teams(user).annotate(
-        open_count=Count("cases", filter=open_),
-        overdue_count=Count("cases", filter=open_ & Q(cases__due_date__lt=today)),
-        unassigned_count=Count("cases", filter=open_ & Q(cases__assignee__isnull=True)),
-        new_message_count=Count("cases", filter=Q(cases__has_new_message=True)),
+    # Join only the cases that count (open, or with an unread message), so the cost
+    # follows today's workload and not years of closed history; both are indexed.
+    live = FilteredRelation("cases", condition=Q(cases__is_closed=False) | Q(cases__has_new_message=True))
+    open_ = Q(live__is_closed=False)
+    return (
+        my_teams(user)
+        .annotate(live=live)
+        .annotate(
+            open_count=Count("live", filter=open_),
+            overdue_count=Count("live", filter=open_ & Q(live__due_date__lt=today)),
+            unassigned_count=Count("live", filter=open_ & Q(live__assignee__isnull=True)),
+            new_message_count=Count("live", filter=Q(live__has_new_message=True)),
+        )
     )
 
 
@@ -109,7 +116,7 @@ def workflow_statuses() -> list[tuple[str, str]]:
     labels: dict[str, str] = {}
     for workflow in Service.objects.values_list("workflow", flat=True):
         for state in workflow:
-            labels.setdefault(state["key"], state["label"])
+            labels.setdefault(state["key"], state.get("staff_label") or state["label"])
     return sorted(labels.items(), key=lambda item: item[1])
 
 

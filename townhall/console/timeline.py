@@ -16,8 +16,8 @@ def described(events, service: Service, *, with_reasons: bool = True) -> list[Ca
         event.reason = event.data.get("reason", "") if with_reasons else ""
         if event.kind in (EventKind.STATUS_CHANGED, EventKind.REOPENED):
             event.summary = _("From “%(from)s” to “%(to)s”") % {
-                "from": service.state_label(event.from_status),
-                "to": service.state_label(event.to_status),
+                "from": service.staff_state_label(event.from_status),
+                "to": service.staff_state_label(event.to_status),
             }
         elif event.kind == EventKind.PRIORITY_CHANGED:
             event.summary = _("From %(from)s to %(to)s") % {

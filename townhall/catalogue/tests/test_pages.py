@@ -242,6 +242,20 @@ def test_the_workflow_page_adds_reorders_and_removes_states(admin_client, live_s
     ]
 
 
+def test_the_workflow_page_keeps_a_label_for_staff_and_drops_a_blank_one(admin_client, live_service):
+    states = live_service.workflow
+    waiting = next(i for i, s in enumerate(states) if s["key"] == "awaiting_customer")
+    data = workflow_data(states, **{f"staff_label_{waiting}": "Waiting for the resident", "staff_label_0": " "})
+
+    response = admin_client.post(reverse("catalogue:workflow", args=[live_service.pk]), data)
+
+    assert response.status_code == 302
+    live_service.refresh_from_db()
+    assert live_service.state("awaiting_customer")["staff_label"] == "Waiting for the resident"
+    assert "staff_label" not in live_service.state("submitted")
+    assert live_service.staff_state_label("submitted") == "Received"
+
+
 def test_the_workflow_page_explains_an_unsound_workflow(admin_client, live_service):
     states = live_service.workflow
     data = workflow_data(states, closed_0="on")

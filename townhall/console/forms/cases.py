@@ -76,8 +76,9 @@ class StatusForm(VersionedForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
+        service = case.service
         self.fields["status"].choices = [
-            (s["key"], s["label"]) for s in case.service.workflow if s["key"] != case.status
+            (s["key"], service.staff_state_label(s["key"])) for s in service.workflow if s["key"] != case.status
         ]
         self.fields["status"].error_messages["required"] = _("Select the new status")
         self.fields["reason"].error_messages["required"] = _("Enter the reason for the change")

@@ -42,6 +42,21 @@ def test_the_case_page_shows_the_case_its_answers_and_its_timeline(case, login):
     assert "Internal: staff only" in page  # the note is marked as never shown to the resident
 
 
+def test_staff_see_a_neutral_status_where_the_resident_sees_waiting_for_your_reply(case, login):
+    case = case_services.change_status(case=case, status="awaiting_customer", by=None, public_text="Send a photo.")
+
+    officer = login("officer")
+    pages = [
+        _page(officer.get(reverse("console:case", args=[case.reference]))),
+        _page(officer.get(reverse("console:queue"))),
+    ]
+
+    for page in pages:
+        assert "Waiting for the resident" in page
+        assert "Waiting for your reply" not in page
+    assert case.status_label == "Waiting for your reply"  # what My Account and emails say
+
+
 def test_opening_a_case_with_a_new_message_marks_it_read_for_case_workers_only(case, login):
     case_services.receive_message(case=case, text="Any news?")
 

@@ -1,0 +1,174 @@
+"""Times the pages and lookups that must stay fast at borough scale, on `townhall_bench`.
+
+Each is requested a few times to warm up, then REPEATS times through Django's test
+client (no network, no browser): the table gives the median and 95th percentile and
+the SQL queries of one request. Results go to test-artifacts/bench.json; the run fails
+when a page misses its target in bench/targets.json.
+
+    .venv/bin/python bench/run.py [--repeats 30] [--only queue]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, setup_django
+
+WARM_UP = 3
+TARGETS = Path(__file__).with_name("targets.json")
+RESULTS = ROOT / "test-artifacts" / "bench.json"
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def measurements() -> list[tuple[str, Callable[[], object]]]:
+    """(name, one request) for everything timed, signed in as whoever uses that page."""
+    from django.db.models import Count
+    from django.test import Client
+
+    from townhall.accounts.models import User
+    from townhall.cases.models import Case
+    from townhall.catalogue.models import Service
+    from townhall.customers.models import Customer
+    from townhall.gazetteer.models import Property, Ward
+    from townhall.gazetteer.selectors import properties_at_postcode, search_properties
+
+    public = Client()
+    resident = Client()
+    resident.force_login(User.objects.get(email="resident@wexmoor.example"))
+    # A team manager (street care and waste, the busiest queues) sees the dashboard,
+    # queues, cases, customers and the outbox.
+    manager_user = User.objects.get(email="manager@wexmoor.example")
+    manager = Client()
+    manager.force_login(manager_user)
+
+    service = Service.objects.filter(team__members=manager_user).annotate(n=Count("cases")).order_by("-n").first()
+    ward = Ward.objects.order_by("code").first()
+    case = Case.objects.filter(service=service, is_closed=False).order_by("-submitted_at").first()
+    busiest = (
+        Case.objects.values("customer_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+    someone = Customer.objects.filter(user__isnull=True).order_by("id")[500]
+    postcode = Property.objects.order_by("id").values_list("postcode", flat=True)[5000]
+    queue_filter = f"?team=mine&state=open&overdue=on&ward={ward.pk}&service={service.pk}"
+
+    def get(client: Client, url: str) -> Callable[[], object]:
+        def request() -> object:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            return response
+
+        return request
+
+    return [
+        ("public: home", get(public, "/")),
+        ("public: services A-Z", get(public, "/services/")),
+        ("public: search ?q=bin", get(public, "/search/?q=bin")),
+        ("public: service start page", get(public, f"/services/{service.slug}/")),
+        ("lookup: properties_at_postcode", lambda: properties_at_postcode(postcode)),
+        ("lookup: search_properties('mill')", lambda: search_properties("mill")),
+        ("account: my requests", get(resident, "/account/requests/")),
+        ("console: dashboard", get(manager, "/staff/")),
+        ("console: queue", get(manager, "/staff/queues/")),
+        ("console: queue overdue+ward+service", get(manager, f"/staff/queues/{queue_filter}")),
+        ("console: case page", get(manager, f"/staff/cases/{case.reference}/")),
+        ("console: customer search by name", get(manager, f"/staff/customers/?q={someone.name.replace(' ', '+')}")),
+        ("console: customer search by phone", get(manager, f"/staff/customers/?q={someone.phone_normalised}")),
+        ("console: customer 360 (busiest)", get(manager, f"/staff/customers/{busiest}/")),
+        ("console: outbox", get(manager, "/staff/outbox/")),
+    ]
+
+
+def measure(request: Callable[[], object], repeats: int) -> dict:
+    from django.db import connection
+
+    for _ in range(WARM_UP):
+        request()
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    # A wrapper, not the debug cursor's log: that log starts again when a request reconnects.
+    with connection.execute_wrapper(count):
+        request()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1), "queries": len(queries)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--only", default="", help="only the measurements whose name contains this")
+    args = parser.parse_args()
+    # WhiteNoise warns that static files were never collected: the bench serves none.
+    warnings.filterwarnings("ignore", message="No directory at")
+    setup_django()
+    from townhall.cases.models import Case
+
+    targets = json.loads(TARGETS.read_text())
+    cases = Case.objects.count()
+    out(f"townhall_bench: {cases:,} cases; {args.repeats} timed requests each after {WARM_UP} to warm up")
+    out()
+    out(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  target")
+    results, missed = {}, []
+    for name, request in measurements():
+        if args.only not in name:
+            continue
+        result = measure(request, args.repeats)
+        target = targets.get(name, {})
+        result["target"] = target
+        misses = [
+            f"{key} {result[key]} > {limit}"
+            for key, limit in (
+                ("median_ms", target.get("median_ms")),
+                ("p95_ms", target.get("p95_ms")),
+                ("queries", target.get("queries")),
+            )
+            if limit is not None and result[key] > limit
+        ]
+        if not target:
+            misses.append("no target in bench/targets.json")
+        results[name] = result
+        wanted = ", ".join(f"{k.split('_')[0]} ≤ {v}" for k, v in target.items())
+        out(
+            f"{name:40} {result['median_ms']:>10} {result['p95_ms']:>8} {result['queries']:>8}  "
+            f"{'MISSED ' + '; '.join(misses) if misses else 'ok (' + wanted + ')'}"
+        )
+        missed += [f"{name}: {miss}" for miss in misses]
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"cases": cases, "repeats": args.repeats, "results": results}, indent=2) + "\n")
+    out()
+    out(f"written to {RESULTS.relative_to(ROOT)}")
+    if missed:
+        out("Targets missed:")
+        for miss in missed:
+            out(f"  {miss}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
