@@ -6,6 +6,7 @@ the update. Every page on the way is scanned with axe.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -15,9 +16,11 @@ from tests.e2e.conftest import assert_accessible, screenshot
 from townhall.accounts.models import Role
 from townhall.accounts.tests.factories import StaffFactory, TeamFactory, UserFactory
 from townhall.cases.models import Case
+from townhall.cases.services import Requester, submit_case
 from townhall.catalogue.models import Channel
 from townhall.catalogue.tests.factories import ServiceFactory
 from townhall.customers.tests.factories import CustomerFactory
+from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory, WardFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct-horse-battery"
@@ -218,3 +221,38 @@ def test_a_location_is_marked_by_clicking_the_map(page: Page, borough, settings)
     page.get_by_role("button", name="Find").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your details")
+
+
+def test_an_officer_sees_a_map_point_case_in_words_and_on_a_small_map(page: Page, borough, settings):
+    settings.MAP_TILE_URL = ""  # no tile downloads in tests: the marker shows all the same
+    street = StreetFactory(name="Pipit Way", locality="", town="Wexmoor")
+    PropertyFactory(
+        street=street, ward=WardFactory(name="Brindle Heath"), latitude=Decimal("51.420000"), longitude=Decimal("-0.19")
+    )
+    case = submit_case(
+        service=borough["service"],
+        answers={"details": "Pothole by the bus stop", "urgent": "no"},
+        channel=Channel.WEB,
+        requester=Requester(name="Rosa Resident", email="rosa@example.com"),
+    )
+    Case.objects.filter(pk=case.pk).update(address=None, latitude=Decimal("51.420100"), longitude=Decimal("-0.190000"))
+
+    sign_in(page, "officer@wexmoor.example")
+    page.goto(f"/staff/cases/{case.reference}/")
+
+    expect(page.get_by_text("Near Pipit Way, Wexmoor")).to_be_visible()
+    expect(page.get_by_text("Latitude, longitude: 51.420100, -0.190000")).to_be_visible()
+    expect(page.locator(".th-location-map--point .leaflet-marker-icon")).to_have_count(1)
+    assert_accessible(page)
+    screenshot(page, "officer-map-point-case")
+
+
+def test_the_browser_finds_the_site_icon(page: Page, borough):
+    page.goto("/")
+
+    icon = page.request.get("/favicon.ico")
+
+    assert icon.ok
+    assert icon.headers["content-type"] in {"image/vnd.microsoft.icon", "image/x-icon"}
+    svg = page.locator('link[rel="icon"][type="image/svg+xml"]').get_attribute("href")
+    assert page.request.get(svg).ok

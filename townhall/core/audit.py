@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models
 
 from townhall.core.models import AuditEvent
+from townhall.core.network import client_ip
 
 # Set per request by AuditContextMiddleware, so services can say "from where"
 # without taking the request as an argument.
@@ -31,7 +32,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        token = current_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

@@ -6,7 +6,8 @@ beat as a safety net) hands each due message to its handler, named by topic in
 `settings.OUTBOX_HANDLERS`. Delivery is at least once: a handler gets the message's
 key as a delivery key so that the receiver can ignore a repeat. Failures are retried
 with back-off, and after `OUTBOX_MAX_ATTEMPTS` the message is marked stuck for staff
-to see and retry.
+to see and retry. Sent messages are deleted after `OUTBOX_KEEP_SENT_DAYS`, so the table
+holds weeks of traffic, not years; what is unsent is found through a partial index.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -28,6 +29,8 @@ Handler = Callable[[dict, str], None]
 _UNSENT = [OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.DEAD]
 # A pending message this long past its time means the relay is not running.
 STUCK_AFTER = dt.timedelta(minutes=10)
+# Sent messages deleted per statement when purging, so no delete holds locks for long.
+PURGE_BATCH = 5000
 
 
 def enqueue(*, topic: str, payload: dict, key: str, ordering_key: str = "") -> OutboxMessage:
@@ -109,10 +112,48 @@ def deliver(message_id: int) -> bool:
         return True
 
 
+def unsent() -> QuerySet[OutboxMessage]:
+    """Every message not yet delivered. Its condition is the partial index's
+    (`outbox_unsent_idx`), so queries built on it read only unsent rows, however many
+    sent ones the table holds."""
+    return OutboxMessage.objects.exclude(status=OutboxStatus.SENT)
+
+
+def unsent_counts() -> dict[str, int]:
+    """How many messages are pending, failing and stuck, by status (absent when none)."""
+    return dict(unsent().order_by().values_list("status").annotate(n=Count("*")))
+
+
+def last_sent_at() -> dt.datetime | None:
+    """When the newest message (by when it was queued) was delivered; None if none is kept.
+    Read backwards along the primary key, so it stops at the first sent row it meets."""
+    return (
+        OutboxMessage.objects.filter(status=OutboxStatus.SENT).order_by("-id").values_list("sent_at", flat=True).first()
+    )
+
+
 def needing_attention() -> QuerySet[OutboxMessage]:
     """Messages failing, given up on, or overdue because the relay is not running."""
     overdue = Q(status=OutboxStatus.PENDING, next_attempt_at__lt=timezone.now() - STUCK_AFTER)
-    return OutboxMessage.objects.filter(Q(status__in=[OutboxStatus.FAILED, OutboxStatus.DEAD]) | overdue)
+    return unsent().filter(Q(status__in=[OutboxStatus.FAILED, OutboxStatus.DEAD]) | overdue)
+
+
+def purge_sent(*, keep_days: int, now: dt.datetime | None = None) -> int:
+    """Delete messages delivered more than `keep_days` ago, a batch at a time; returns how
+    many. Their effects happened long since; the audit log keeps what staff did. Unsent
+    messages are never deleted, however old."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep_days)
+    old = OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=cutoff).order_by("id")
+    deleted = 0
+    while True:
+        batch = list(old.values_list("id", flat=True)[:PURGE_BATCH])
+        if batch:
+            deleted += OutboxMessage.objects.filter(id__in=batch).delete()[0]
+        if len(batch) < PURGE_BATCH:
+            break
+    if deleted:
+        logger.info("Deleted %s outbox messages sent before %s", deleted, cutoff.isoformat())
+    return deleted
 
 
 @transaction.atomic

@@ -1,8 +1,11 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""Liveness and readiness probes for load balancers and orchestrators, and the site icon
+that browsers ask for at the root."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
@@ -45,3 +48,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if ready else 503,
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico, which browsers and feed readers fetch without being told, is the static
+    icon. A temporary redirect cached for a day: a permanent one would pin browsers to
+    today's hashed file name, which the next release's collectstatic may replace."""
+    response = HttpResponseRedirect(static("townhall/icons/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response

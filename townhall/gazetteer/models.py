@@ -54,6 +54,10 @@ class Property(models.Model):
         verbose_name_plural = "properties"
         ordering = ["street__name", "building_number", "sub_building"]
         # On PostgreSQL a trigram index on single_line (see migrations) makes search fast.
+        indexes = [
+            # The address nearest a point on the map: a box around it, read by range.
+            models.Index(fields=["latitude", "longitude"], name="property_position_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.single_line

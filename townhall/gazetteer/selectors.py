@@ -1,16 +1,21 @@
-"""Reads of the gazetteer that pages and APIs share: postcode lookup, address search and
-places a person can point to without a map."""
+"""Reads of the gazetteer that pages and APIs share: postcode lookup, address search,
+places a person can point to without a map, and the address nearest a point on one."""
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Avg, Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db.models import Avg, Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Length
 
 from townhall.gazetteer.models import Property, Street, normalise_postcode
 
 # Each word is one more LIKE condition; words past these are ignored.
 MAX_SEARCH_WORDS = 8
+# How far from a point on the map its nearest address may be and still describe it.
+NEAREST_WITHIN_METRES = 250
+METRES_PER_DEGREE_OF_LATITUDE = 111_320
 NUMBER_RUNS = re.compile(r"([0-9]+)")
 
 
@@ -108,6 +113,49 @@ def places_matching(text: str, limit: int = 20) -> list[Place]:
     if not places or any(ch.isdigit() for ch in text):
         places += [_property_place(place) for place in search_properties(text, limit=limit)]
     return places
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The address nearest a point, and how far away it is."""
+
+    place: Property
+    metres: int
+
+
+def nearest_property(
+    latitude: Decimal | float, longitude: Decimal | float, *, within_metres: int = NEAREST_WITHIN_METRES
+) -> Nearest | None:
+    """The property nearest a point (with its street and ward), if one is within
+    `within_metres`; else None. One query: the box around the point is read through the
+    (latitude, longitude) index, never the whole gazetteer, and the few properties in it are
+    ranked by distance (on a plane scaled for the latitude: exact enough across a borough)."""
+    latitude, longitude = float(latitude), float(longitude)
+    squash = math.cos(math.radians(latitude))  # a degree of longitude is this much shorter
+    reach_lat = within_metres / METRES_PER_DEGREE_OF_LATITUDE
+    reach_lon = reach_lat / squash
+    north_south = Cast(F("latitude"), FloatField()) - latitude
+    east_west = (Cast(F("longitude"), FloatField()) - longitude) * squash
+    place = (
+        _properties()
+        .filter(
+            latitude__range=(_degrees(latitude - reach_lat), _degrees(latitude + reach_lat)),
+            longitude__range=(_degrees(longitude - reach_lon), _degrees(longitude + reach_lon)),
+        )
+        .annotate(nearness=north_south * north_south + east_west * east_west)
+        .order_by("nearness", "uprn")
+        .first()
+    )
+    if place is None:
+        return None
+    metres = math.sqrt(place.nearness) * METRES_PER_DEGREE_OF_LATITUDE
+    # The box's corners reach further than the circle.
+    return Nearest(place, round(metres)) if metres <= within_metres else None
+
+
+def _degrees(value: float) -> Decimal:
+    # The columns' own precision, so the database compares like with like (and uses the index).
+    return Decimal(f"{value:.6f}")
 
 
 def _property_place(place: Property) -> Place:

@@ -17,3 +17,17 @@ def location_map(form) -> dict:
         "longitude": longitude,
         "zoom": settings.MAP_ZOOM,
     }
+
+
+@register.inclusion_tag("cases/includes/point_map.html")
+def point_map(latitude, longitude, label: str = "") -> dict:
+    """A small map marking where a case is, for staff. Hidden until its script runs: the
+    page already says where in words and coordinates."""
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "latitude": latitude,
+        "longitude": longitude,
+        "label": label,
+        "zoom": max(settings.MAP_ZOOM, 16),
+    }

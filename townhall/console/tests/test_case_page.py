@@ -1,5 +1,7 @@
 """The case page and every action on it, including a second agent's stale change."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -7,11 +9,16 @@ from django.urls import reverse
 from townhall.cases import services as case_services
 from townhall.cases.models import Attachment, EventKind
 from townhall.console.tests.conftest import once
+from townhall.core.models import AuditEvent
+from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory, WardFactory
 from townhall.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# Session, user, the case with what its page shows, the assignee choices, the timeline's
+# events and their files, the attachments; a map-point case adds its nearest address.
+CASE_PAGE_QUERIES = 7
 
 
 @pytest.fixture
@@ -43,18 +50,24 @@ def test_the_case_page_shows_the_case_its_answers_and_its_timeline(case, login):
 
 
 def test_staff_see_a_neutral_status_where_the_resident_sees_waiting_for_your_reply(case, login):
+    # A status change the resident is told about (a message with it) is public; its line
+    # on the staff timeline still names the states as staff do.
     case = case_services.change_status(case=case, status="awaiting_customer", by=None, public_text="Send a photo.")
 
     officer = login("officer")
+    case_page = _page(officer.get(reverse("console:case", args=[case.reference])))
     pages = [
-        _page(officer.get(reverse("console:case", args=[case.reference]))),
+        case_page,
         _page(officer.get(reverse("console:queue"))),
+        _page(officer.get(reverse("console:customer", args=[case.customer_id]))),
     ]
 
+    assert "From “Received” to “Waiting for the resident”" in case_page
+    assert "Send a photo." in case_page
     for page in pages:
         assert "Waiting for the resident" in page
         assert "Waiting for your reply" not in page
-    assert case.status_label == "Waiting for your reply"  # what My Account and emails say
+    assert case.status_label == "Waiting for your reply"  # what My Account, tracking and emails say
 
 
 def test_opening_a_case_with_a_new_message_marks_it_read_for_case_workers_only(case, login):
@@ -275,3 +288,131 @@ def test_an_attachment_is_only_found_through_its_own_case(case, make_case, login
     response = login("officer").get(reverse("console:attachment", args=[other.reference, attachment.public_id]))
 
     assert response.status_code == 404
+
+
+def _stored_attachment(case, *, public: bool = True) -> Attachment:
+    return Attachment.objects.create(
+        case=case,
+        file=SimpleUploadedFile("x", PNG),
+        original_name="drain.png",
+        content_type="image/png",
+        size=72,
+        public=public,
+    )
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_every_staff_download_is_audited_with_who_and_which_file(case, officer, login, public):
+    attachment = _stored_attachment(case, public=public)
+
+    response = login("officer").get(reverse("console:attachment", args=[case.reference, attachment.public_id]))
+
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    event = AuditEvent.objects.get(action="case.attachment_viewed")
+    assert (event.actor, event.target_type, event.target_id) == (officer, "cases.case", str(case.pk))
+    assert event.data == {
+        "attachment": attachment.pk,
+        "public_id": str(attachment.public_id),
+        "name": "drain.png",
+        "restricted": False,
+    }
+
+
+def test_a_restricted_services_file_download_is_audited_as_restricted(
+    make_case, restricted_service, private_team, officer, client
+):
+    private_team.members.add(officer)
+    case = make_case(restricted_service)
+    attachment = _stored_attachment(case)
+    client.force_login(officer)
+
+    response = client.get(reverse("console:attachment", args=[case.reference, attachment.public_id]))
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="case.attachment_viewed")
+    assert event.actor == officer
+    assert event.data["restricted"] is True
+    assert event.data["attachment"] == attachment.pk
+
+
+def test_a_file_gone_from_storage_shows_staff_a_not_found_page_and_audits_no_download(case, login, caplog):
+    attachment = _stored_attachment(case)
+    attachment.file.storage.delete(attachment.file.name)
+
+    with caplog.at_level("WARNING", logger="townhall.cases.downloads"):
+        response = login("officer").get(reverse("console:attachment", args=[case.reference, attachment.public_id]))
+
+    assert response.status_code == 404
+    page = _page(response)
+    assert "This file is no longer available" in page
+    assert f'href="{reverse("console:case", args=[case.reference])}"' in page
+    assert "Staff console" in page  # in the console's own shell
+    assert any(str(attachment.public_id) in record.getMessage() for record in caplog.records)
+    assert not AuditEvent.objects.filter(action="case.attachment_viewed").exists()
+
+
+def test_the_console_my_account_and_tracking_share_one_download():
+    from townhall.cases import downloads
+    from townhall.console.views import cases as console_cases
+    from townhall.portal.views import account, tracking
+
+    assert console_cases.download is account.download is tracking.download is downloads.download
+
+
+@pytest.fixture
+def pipit_way():
+    ward = WardFactory(name="Brindle Heath")
+    street = StreetFactory(name="Pipit Way", locality="", town="Wexmoor")
+    return PropertyFactory(street=street, ward=ward, latitude=Decimal("51.420000"), longitude=Decimal("-0.190000"))
+
+
+def test_a_map_point_case_says_where_in_words_with_the_coordinates_beneath(make_case, pipit_way, login):
+    case = make_case(address=None, latitude=Decimal("51.420100"), longitude=Decimal("-0.190000"))
+
+    page = _page(login("officer").get(reverse("console:case", args=[case.reference])))
+
+    assert "Near Pipit Way, Wexmoor" in page
+    assert "Brindle Heath ward; the nearest address is 11 metres away" in page
+    assert "Latitude, longitude: 51.420100, -0.190000" in page
+    assert 'class="th-location-map th-location-map--point"' in page
+    assert 'data-latitude="51.420100"' in page
+
+
+def test_a_map_point_far_from_any_address_still_shows_its_coordinates(make_case, pipit_way, login):
+    case = make_case(address=None, latitude=Decimal("51.450000"), longitude=Decimal("-0.190000"))
+
+    page = _page(login("officer").get(reverse("console:case", args=[case.reference])))
+
+    assert "No address nearby" in page
+    assert "Latitude, longitude: 51.450000, -0.190000" in page
+    assert "Near " not in page
+
+
+def test_a_case_at_an_address_shows_the_address_not_a_guess(make_case, pipit_way, login):
+    case = make_case(address=pipit_way, latitude=pipit_way.latitude, longitude=pipit_way.longitude)
+
+    page = _page(login("officer").get(reverse("console:case", args=[case.reference])))
+
+    assert pipit_way.single_line in page
+    assert "Near Pipit Way" not in page
+    assert "th-location-map--point" not in page
+
+
+@pytest.mark.parametrize("where", ["address", "map point"])
+def test_the_case_page_takes_a_fixed_number_of_queries(
+    where, make_case, pipit_way, officer, login, django_assert_max_num_queries
+):
+    if where == "address":
+        case = make_case(address=pipit_way)
+    else:  # one query more: the nearest address, through the position index
+        case = make_case(address=None, latitude=Decimal("51.420100"), longitude=Decimal("-0.190000"))
+    for number in range(3):
+        case_services.add_note(case=case, text=f"Note {number}", by=officer)
+        _stored_attachment(case)
+    client = login("officer")
+
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES + (where == "map point")):
+        response = client.get(reverse("console:case", args=[case.reference]))
+
+    assert response.status_code == 200

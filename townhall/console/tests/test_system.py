@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,19 +19,63 @@ def _message(key: str, status: str, **fields) -> OutboxMessage:
     return OutboxMessage.objects.create(key=key, topic="email", status=status, **fields)
 
 
-def test_the_outbox_counts_by_status_and_lists_what_needs_attention(login):
+def test_the_outbox_counts_unsent_messages_and_lists_what_needs_attention(login):
     dead = _message("dead", OutboxStatus.DEAD, attempts=12, last_error="SMTPServerDisconnected: gone")
     failing = _message("failing", OutboxStatus.FAILED, attempts=2)
     overdue = _message("overdue", OutboxStatus.PENDING, next_attempt_at=timezone.now() - dt.timedelta(hours=1))
     _message("due-now", OutboxStatus.PENDING)
-    _message("sent", OutboxStatus.SENT)
+    _message("sent", OutboxStatus.SENT, sent_at=timezone.now())
 
     response = login("manager").get(reverse("console:outbox"))
 
     counts = {status.value: count for status, count in response.context["counts"]}
-    assert counts == {"pending": 2, "sent": 1, "failed": 1, "dead": 1}
+    assert counts == {"pending": 2, "failed": 1, "dead": 1}  # sent ones are not counted
     assert set(response.context["page"].object_list) == {dead, failing, overdue}
     assert "SMTPServerDisconnected: gone" in response.content.decode()
+
+
+def test_the_outbox_says_when_the_last_message_was_sent_and_how_long_sent_ones_are_kept(login, settings):
+    settings.OUTBOX_KEEP_SENT_DAYS = 14
+    sent_at = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 15))  # noqa: DTZ001 - made aware in London time
+    _message("older", OutboxStatus.SENT, sent_at=sent_at - dt.timedelta(days=1))
+    _message("newest", OutboxStatus.SENT, sent_at=sent_at)
+    _message("waiting", OutboxStatus.PENDING)
+
+    page = login("manager").get(reverse("console:outbox")).content.decode()
+
+    assert "The last message was sent on 2 March 2026, 09:15." in page
+    assert "Sent messages are deleted after 14 days." in page
+
+
+def test_the_outbox_says_when_no_sent_message_is_kept(login):
+    page = login("manager").get(reverse("console:outbox")).content.decode()
+
+    assert "No sent messages are kept." in page
+
+
+def test_the_outbox_page_never_reads_the_sent_messages(login):
+    # Given the planner may not scan the table, each query of the page must still be
+    # answerable through an index: the unsent counts and list only if their condition
+    # implies the partial index's, the last sent message by walking the primary key back.
+    _message("dead", OutboxStatus.DEAD)
+    _message("sent", OutboxStatus.SENT, sent_at=timezone.now())
+    client = login("manager")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("console:outbox"))
+
+    outbox_queries = [query["sql"] for query in queries.captured_queries if "core_outboxmessage" in query["sql"]]
+    assert len(outbox_queries) == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for sql in outbox_queries:
+                cursor.execute(f"EXPLAIN {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                latest_sent = 'ORDER BY "core_outboxmessage"."id" DESC' in sql
+                assert ("core_outboxmessage_pkey" if latest_sent else "outbox_unsent_idx") in plan, plan
+        finally:
+            cursor.execute("RESET enable_seqscan")
 
 
 def test_retrying_a_stuck_message_queues_it_now_and_is_audited(login, manager):
@@ -71,7 +117,8 @@ def test_the_outbox_takes_the_same_queries_however_many_rows(rows, login, django
         _message(f"dead-{number}", OutboxStatus.DEAD)
     client = login("manager")
 
-    with django_assert_max_num_queries(5):
+    # session, user, unsent counts, last sent, the page's count and rows
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("console:outbox"))
 
     assert len(response.context["page"].object_list) == rows

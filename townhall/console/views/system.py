@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,12 +17,17 @@ from townhall.notifications.models import DemoMailboxMessage
 
 @console_view(*OUTBOX_ROLES)
 def outbox_page(request: HttpRequest) -> HttpResponse:
-    counts = dict(OutboxMessage.objects.order_by().values_list("status").annotate(n=Count("id")))
+    """What is waiting and what is stuck. Only unsent messages are counted, through their
+    partial index: sent ones are years of rows at a borough (until purged), so the page says
+    when the last one went instead."""
+    counts = outbox.unsent_counts()
     return render(
         request,
         "console/outbox.html",
         {
-            "counts": [(status, counts.get(status.value, 0)) for status in OutboxStatus],
+            "counts": [(status, counts.get(status.value, 0)) for status in OutboxStatus if status != OutboxStatus.SENT],
+            "last_sent_at": outbox.last_sent_at(),
+            "keep_sent_days": settings.OUTBOX_KEEP_SENT_DAYS,
             "page": paginate(request, outbox.needing_attention().order_by("next_attempt_at", "id")),
         },
     )

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from townhall.accounts.tests.factories import UserFactory
-from townhall.core import outbox
+from townhall.core import outbox, tasks
 from townhall.core.models import AuditEvent, OutboxMessage, OutboxStatus
 
 delivered: list[tuple[dict, str]] = []
@@ -164,3 +164,67 @@ def test_back_off_doubles_and_is_capped():
     assert outbox.retry_delay(1) == dt.timedelta(seconds=30)
     assert outbox.retry_delay(2) == dt.timedelta(seconds=60)
     assert outbox.retry_delay(30) == dt.timedelta(hours=6)
+
+
+def _stored(key: str, status: str, *, days_ago: float) -> OutboxMessage:
+    at = timezone.now() - dt.timedelta(days=days_ago)
+    return OutboxMessage.objects.create(
+        key=key,
+        topic="test.ok",
+        status=status,
+        created_at=at,
+        next_attempt_at=at,
+        sent_at=at if status == OutboxStatus.SENT else None,
+    )
+
+
+@pytest.mark.django_db
+def test_purging_deletes_only_messages_sent_longer_ago_than_kept():
+    old_sent = _stored("old-sent", OutboxStatus.SENT, days_ago=31)
+    _stored("recent-sent", OutboxStatus.SENT, days_ago=29)
+    _stored("old-dead", OutboxStatus.DEAD, days_ago=90)
+    _stored("old-pending", OutboxStatus.PENDING, days_ago=90)
+    _stored("old-failed", OutboxStatus.FAILED, days_ago=90)
+
+    deleted = outbox.purge_sent(keep_days=30)
+
+    assert deleted == 1
+    assert not OutboxMessage.objects.filter(pk=old_sent.pk).exists()
+    assert set(OutboxMessage.objects.values_list("key", flat=True)) == {
+        "recent-sent",
+        "old-dead",
+        "old-pending",
+        "old-failed",
+    }
+
+
+@pytest.mark.django_db
+def test_purging_works_through_a_backlog_a_batch_at_a_time(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(outbox, "PURGE_BATCH", 2)
+    for number in range(5):
+        _stored(f"sent-{number}", OutboxStatus.SENT, days_ago=60)
+    _stored("kept", OutboxStatus.SENT, days_ago=1)
+
+    # three batches of ids (2, 2, 1), each followed by its delete
+    with django_assert_num_queries(6):
+        deleted = outbox.purge_sent(keep_days=30)
+
+    assert deleted == 5
+    assert list(OutboxMessage.objects.values_list("key", flat=True)) == ["kept"]
+
+
+@pytest.mark.django_db
+def test_the_periodic_purge_keeps_sent_messages_for_the_configured_days(settings):
+    settings.OUTBOX_KEEP_SENT_DAYS = 7
+    _stored("eight-days", OutboxStatus.SENT, days_ago=8)
+    _stored("six-days", OutboxStatus.SENT, days_ago=6)
+
+    assert tasks.purge_sent_outbox.delay().get() == 1
+
+    assert list(OutboxMessage.objects.values_list("key", flat=True)) == ["six-days"]
+
+
+def test_beat_runs_the_purge_of_sent_messages(settings):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert tasks.purge_sent_outbox.name in scheduled

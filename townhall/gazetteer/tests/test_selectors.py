@@ -1,4 +1,8 @@
+from decimal import Decimal
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from townhall.gazetteer import selectors
 from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory, WardFactory
@@ -134,3 +138,60 @@ def test_search_streets_orders_by_name_and_honours_the_limit():
         StreetFactory(name=name)
 
     assert [street.name for street in selectors.search_streets("wexmoor", limit=2)] == ["Alder Road", "Bramble Lane"]
+
+
+# About 11 m of latitude, and of longitude at 51.42° north.
+NORTH_11M = Decimal("0.0001")
+EAST_11M = Decimal("0.00016")
+
+
+def test_the_nearest_property_to_a_point_gives_its_street_ward_and_distance(django_assert_num_queries):
+    ward = WardFactory(name="Brindle Heath")
+    near = PropertyFactory(
+        street=StreetFactory(name="Pipit Way"), ward=ward, latitude=Decimal("51.420000"), longitude=Decimal("-0.190000")
+    )
+    PropertyFactory(street=StreetFactory(name="Far Lane"), latitude=near.latitude + 5 * NORTH_11M)
+
+    with django_assert_num_queries(1):
+        found = selectors.nearest_property(near.latitude + NORTH_11M, near.longitude)
+        assert (found.place.street.name, found.place.ward.name) == ("Pipit Way", "Brindle Heath")
+
+    assert found.place == near
+    assert 10 <= found.metres <= 12
+
+
+def test_nearness_counts_a_degree_of_longitude_as_shorter_than_one_of_latitude():
+    # Given two houses the same number of degrees away, one north and one east of the point
+    point = (Decimal("51.420000"), Decimal("-0.190000"))
+    PropertyFactory(street=StreetFactory(name="North Row"), latitude=point[0] + 2 * NORTH_11M, longitude=point[1])
+    PropertyFactory(street=StreetFactory(name="East Row"), latitude=point[0], longitude=point[1] + 2 * NORTH_11M)
+
+    # the one to the east is nearer: ~14 m against ~22 m
+    assert selectors.nearest_property(*point).place.street.name == "East Row"
+
+
+def test_no_property_within_reach_is_none_not_a_far_away_street():
+    PropertyFactory(latitude=Decimal("51.420000"), longitude=Decimal("-0.190000"))
+
+    assert selectors.nearest_property(Decimal("51.420000") + 30 * NORTH_11M, Decimal("-0.190000")) is None
+    # in the corner of the box searched but outside the circle
+    corner = selectors.nearest_property(
+        Decimal("51.420000") + 17 * NORTH_11M, Decimal("-0.190000") + 17 * EAST_11M, within_metres=250
+    )
+    assert corner is None
+
+
+def test_the_nearest_property_is_found_through_the_position_index():
+    PropertyFactory(latitude=Decimal("51.420000"), longitude=Decimal("-0.190000"))
+    with CaptureQueriesContext(connection) as queries:
+        selectors.nearest_property(Decimal("51.420100"), Decimal("-0.190000"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {queries.captured_queries[0]['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "property_position_idx" in plan, plan
+    assert "Index Cond: ((latitude >=" in plan, plan

@@ -152,6 +152,23 @@ def test_my_account_shows_a_status_change_but_never_the_officers_reason(client, 
     assert "contractor is slow" not in requests_page
 
 
+def test_my_account_words_a_status_for_the_resident_even_when_staff_have_their_own_label(
+    client, case, resident, officer
+):
+    # Staff chose "Waiting for the resident" and told the resident why.
+    change_status(case=case, status="awaiting_customer", by=officer, reason="Need a photo", public_text="Send a photo.")
+    client.force_login(resident)
+
+    request_page = client.get(reverse("portal:my_request", args=[case.reference])).content.decode()
+    requests_page = client.get(reverse("portal:my_requests")).content.decode()
+
+    assert "Status changed to: Waiting for your reply" in request_page
+    assert "Send a photo." in request_page
+    assert "Waiting for your reply" in requests_page
+    for page in (request_page, requests_page):
+        assert "Waiting for the resident" not in page
+
+
 def test_a_resident_updates_their_name_and_phone_on_account_and_record(client, resident):
     client.force_login(resident)
 

@@ -123,3 +123,47 @@ def test_tracking_serves_only_the_found_requests_files(client, case, service, of
     assert client.get(track_url(someone_elses)).status_code == 404
     client.post(reverse("portal:track_another"))
     assert client.get(track_url(mine)).status_code == 404
+
+
+def _lose_from_storage(attachment: Attachment) -> None:
+    attachment.file.storage.delete(attachment.file.name)
+
+
+@pytest.mark.parametrize("page", ["my account", "tracking"])
+def test_a_file_gone_from_storage_is_a_not_found_page_and_a_warning_not_a_server_error(
+    client, case, resident, officer, caplog, page
+):
+    attachment = attach(case, officer)
+    _lose_from_storage(attachment)
+    if page == "my account":
+        client.force_login(resident)
+        url, back = account_url(case, attachment), reverse("portal:my_request", args=[case.reference])
+    else:
+        look_up(client, case)
+        url, back = track_url(attachment), reverse("portal:track")
+
+    with caplog.at_level("WARNING", logger="townhall.cases.downloads"):
+        response = client.get(url)
+
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "This file is no longer available" in text
+    assert f'href="{back}"' in text
+    assert "Services A to Z" in text  # in the public site's own shell
+    [warning] = [record for record in caplog.records if record.name == "townhall.cases.downloads"]
+    assert str(attachment.public_id) in warning.getMessage()
+    assert warning.levelname == "WARNING"
+
+
+def test_a_download_keeps_an_awkward_file_name_and_is_never_cached(client, case, resident, officer):
+    attachment = attach(case, officer, name='Crew "photo" – café.png')
+    client.force_login(resident)
+
+    response = client.get(account_url(case, attachment))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert "caf%C3%A9.png" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -1,8 +1,20 @@
 // Marks a location question's point on a Leaflet map, filling in its latitude and
 // longitude fields. The fields and the street search work without this script.
+// A `.th-location-map--point` box only shows its own point (a case's place, for staff).
 import { map as createMap, marker as createMarker, tileLayer } from "../vendor/leaflet/leaflet-src.esm.js";
 
-for (const box of document.querySelectorAll(".th-location-map")) {
+for (const box of document.querySelectorAll(".th-location-map--point")) {
+  const settings = box.dataset;
+  const point = [Number(settings.latitude), Number(settings.longitude)];
+  box.hidden = false;
+  const map = createMap(box.querySelector(".th-location-map__map")).setView(point, Number(settings.zoom));
+  if (settings.tiles) {
+    tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: 19 }).addTo(map);
+  }
+  createMarker(point, { keyboard: false }).addTo(map);
+}
+
+for (const box of document.querySelectorAll(".th-location-map:not(.th-location-map--point)")) {
   const settings = box.dataset;
   const latitude = document.getElementById(settings.latitudeInput);
   const longitude = document.getElementById(settings.longitudeInput);
