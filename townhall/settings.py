@@ -8,6 +8,7 @@ supplies its own secrets, database and broker.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "townhall.customers",
     "townhall.cases",
     "townhall.notifications",
+    "townhall.payments",
     "townhall.portal",
     "townhall.console",
     "townhall.demo",
@@ -221,16 +223,45 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {"task": "townhall.cases.tasks.purge_expired_drafts", "schedule": 60 * 60.0},
     # The console's one-time form keys only need to outlive a double click or a resent page.
     "purge-submitted-forms": {"task": "townhall.console.tasks.purge_submitted_forms", "schedule": 60 * 60.0},
+    # Sent outbox messages past OUTBOX_KEEP_SENT_DAYS: the table stays weeks long, not years.
+    "purge-sent-outbox": {"task": "townhall.core.tasks.purge_sent_outbox", "schedule": 6 * 60 * 60.0},
+    # Payers who closed the browser mid-payment: their payments are settled from the provider.
+    "check-live-payments": {"task": "townhall.payments.tasks.check_live_payments", "schedule": 5 * 60.0},
+    "check-submitted-refunds": {"task": "townhall.payments.tasks.check_submitted_refunds", "schedule": 15 * 60.0},
+    # Yesterday's provider records against ours, early each morning.
+    "reconcile-payments": {
+        "task": "townhall.payments.tasks.reconcile_yesterday",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # The transactional outbox: topic -> handler (a function taking payload and delivery key).
 OUTBOX_HANDLERS = {
     "email": "townhall.notifications.delivery.send_email",
+    "payment_refund": "townhall.payments.services.send_refund",
 }
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30)
+if OUTBOX_KEEP_SENT_DAYS < 1:
+    raise ImproperlyConfigured("OUTBOX_KEEP_SENT_DAYS must be at least 1")
 NOTIFICATIONS_EMAIL_PROVIDER = env_str(
     "NOTIFICATIONS_EMAIL_PROVIDER", "townhall.notifications.providers.django_email.DjangoEmailProvider"
 )
+
+# Payments. The sandbox provider shows its own card page and takes no money: the demo and
+# tests use it. A council sets PAYMENTS_PROVIDER=govuk_pay and its GOV.UK Pay API key.
+PAYMENTS_PROVIDERS = {
+    "sandbox": "townhall.payments.providers.sandbox.SandboxProvider",
+    "govuk_pay": "townhall.payments.providers.govuk_pay.GovUkPayProvider",
+}
+PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER", "sandbox")
+if PAYMENTS_PROVIDER not in PAYMENTS_PROVIDERS:
+    raise ImproperlyConfigured(f"PAYMENTS_PROVIDER must be one of {', '.join(PAYMENTS_PROVIDERS)}")
+GOVUK_PAY_API_URL = env_str("GOVUK_PAY_API_URL", "https://publicapi.payments.service.gov.uk")
+GOVUK_PAY_API_KEY = env_str("GOVUK_PAY_API_KEY", "")
+GOVUK_PAY_WEBHOOK_SECRET = env_str("GOVUK_PAY_WEBHOOK_SECRET", "")
+GOVUK_PAY_TIMEOUT_SECONDS = env_float("GOVUK_PAY_TIMEOUT_SECONDS", 10.0)
+PAYMENTS_SANDBOX_OUTAGE = env_bool("PAYMENTS_SANDBOX_OUTAGE", False)
 
 # Security. HTTPS turns on everything `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -239,6 +270,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Proxies (load balancer, nginx) in front of Townhall that append to X-Forwarded-For: the
+# client's address, for the audit log and per-address limits, is that many from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Tracking a request by reference and email: wrong guesses allowed per window, per browser
+# session and per client address (which a household or office may share, hence more).
+TRACKING_WINDOW_SECONDS = env_int("TRACKING_WINDOW_SECONDS", 60 * 60)
+TRACKING_MAX_FAILURES = env_int("TRACKING_MAX_FAILURES", 10)
+TRACKING_MAX_FAILURES_PER_IP = env_int("TRACKING_MAX_FAILURES_PER_IP", 30)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -29,6 +29,8 @@ CATALOGUE_EDITORS = frozenset({Role.COUNCIL_ADMIN})
 ALERT_MANAGERS = frozenset({Role.OFFICER, Role.TEAM_MANAGER, Role.COUNCIL_ADMIN})
 CASE_WORKERS = frozenset({Role.AGENT, Role.OFFICER, Role.TEAM_MANAGER, Role.COUNCIL_ADMIN})
 ALL_CASE_VIEWERS = frozenset({Role.COUNCIL_ADMIN, Role.AUDITOR})
+REFUNDERS = frozenset({Role.TEAM_MANAGER, Role.COUNCIL_ADMIN})
+FINANCE_VIEWERS = frozenset({Role.TEAM_MANAGER, Role.COUNCIL_ADMIN, Role.AUDITOR})
 MFA_REQUIRED_ROLES = frozenset({Role.COUNCIL_ADMIN})
 # Where the staff console is mounted (townhall/urls.py): staff go there once signed in.
 STAFF_HOME = "/staff/"
@@ -62,6 +64,16 @@ def can_work_cases(user: AnyUser) -> bool:
 def can_view_all_cases(user: AnyUser) -> bool:
     """Sees every team's cases, not only their own teams'."""
     return has_role(user, *ALL_CASE_VIEWERS)
+
+
+def can_refund(user: AnyUser) -> bool:
+    """May give money back: a manager's decision, never the agent who took the call."""
+    return has_role(user, *REFUNDERS)
+
+
+def can_view_finance(user: AnyUser) -> bool:
+    """Sees the income report, its export and the reconciliation list."""
+    return has_role(user, *FINANCE_VIEWERS)
 
 
 def requires_mfa(user: AnyUser) -> bool:

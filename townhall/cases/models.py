@@ -43,6 +43,9 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
     )
     priority = models.CharField(max_length=10, choices=Priority, default=Priority.NORMAL)
+    fee = models.PositiveIntegerField(
+        default=0, help_text=_("What the request costs, in pence, fixed when it was made.")
+    )
     due_date = models.DateField(null=True, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -94,6 +97,9 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment")
     REOPENED = "reopened", _("Reopened")
     PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    AWAITING_PAYMENT = "awaiting_payment", _("Waiting for payment")
+    PAYMENT = "payment", _("Payment")
+    REFUND = "refund", _("Refund")
 
 
 class CaseEvent(models.Model):

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from townhall.cases.models import Attachment, Case, CaseEvent, Draft, EventKind, Priority
 from townhall.catalogue.answering import clean_answers
-from townhall.catalogue.models import NotificationEvent, Service
+from townhall.catalogue.fees import price_for
+from townhall.catalogue.models import AWAITING_PAYMENT, NotificationEvent, Service
 from townhall.catalogue.questions import parse_questions
 from townhall.core import audit, calendar
 from townhall.core.references import new_reference
@@ -85,8 +86,13 @@ def submit_case(
     submission_key: uuid.UUID | None = None,
     draft: Draft | None = None,
     contact: Contact | None = None,
+    fee: int | None = None,
 ) -> Case:
     """Raise a request from any channel. The same submission key always gives the same case.
+
+    A request that costs money (`fee` in pence, else the service's price for the answers)
+    waits in "awaiting payment", out of the team's queues and unannounced, until
+    `release_paid_case` is called for it.
 
     Raises django's ValidationError (per question key) when the answers do not pass.
     """
@@ -103,6 +109,8 @@ def submit_case(
     address = address or _first_address(questions, cleaned)
     if latitude is None:
         latitude, longitude = _first_location(questions, cleaned, address)
+    if fee is None:
+        fee = price_for(service, cleaned).amount
     try:
         with transaction.atomic():
             return _create_case(
@@ -120,6 +128,7 @@ def submit_case(
                 draft=draft,
                 contact=contact,
                 questions=questions,
+                fee=fee,
             )
     except IntegrityError:
         # A concurrent submission with the same key won the race: answer with its case.
@@ -144,6 +153,7 @@ def _create_case(
     draft,
     contact,
     questions,
+    fee,
 ) -> Case:
     if customer is None and by is not None and by.is_authenticated and not by.is_council_staff:
         customer = customer_services.link_account(user=by)
@@ -151,7 +161,6 @@ def _create_case(
         customer = customer_services.match_or_create_requester(
             name=requester.name, email=requester.email, phone=requester.phone, address=address
         )
-    today = timezone.localdate()
     case = Case(
         service=service,
         form=form,
@@ -164,17 +173,19 @@ def _create_case(
         latitude=latitude,
         longitude=longitude,
         channel=channel,
-        status=service.initial_state,
+        status=AWAITING_PAYMENT["key"] if fee else service.initial_state,
         team=service.team,
-        due_date=calendar.add_working_days(today, service.deadline_working_days)
-        if service.deadline_working_days
-        else None,
+        due_date=None if fee else _due_date(service),
+        fee=fee,
         created_by=by if _label(by) else None,
         submission_key=submission_key,
     )
     case.reference = _unique_reference()
     case.save()
-    _event(case, EventKind.SUBMITTED, by, public=True, to_status=case.status, data={"channel": channel})
+    if fee:
+        _event(case, EventKind.AWAITING_PAYMENT, by, public=True, to_status=case.status, data={"channel": channel})
+    else:
+        _event(case, EventKind.SUBMITTED, by, public=True, to_status=case.status, data={"channel": channel})
     _attach_answered_files(case, questions, answers, by)
     if contact is not None:
         contact.case = case
@@ -182,8 +193,48 @@ def _create_case(
     if draft is not None:
         draft.delete()
     audit.record(actor=by, action="case.submitted", target=case, data={"reference": case.reference, "channel": channel})
+    if not fee:
+        notifications.notify_requester(case=case, event=NotificationEvent.SUBMITTED)
+    return case
+
+
+def _due_date(service: Service) -> dt.date | None:
+    if not service.deadline_working_days:
+        return None
+    return calendar.add_working_days(timezone.localdate(), service.deadline_working_days)
+
+
+@transaction.atomic
+def release_paid_case(*, case: Case, by=None) -> Case:
+    """A paid request enters its service's workflow: it is received now, its deadline runs
+    from today, its team sees it and the resident is told. Releasing twice does nothing."""
+    case = _locked(case, None)
+    if case.status != AWAITING_PAYMENT["key"]:
+        return case
+    case.status = case.service.initial_state
+    case.submitted_at = timezone.now()
+    case.due_date = _due_date(case.service)
+    _bump(case, "status", "submitted_at", "due_date")
+    _event(
+        case,
+        EventKind.SUBMITTED,
+        by,
+        public=True,
+        from_status=AWAITING_PAYMENT["key"],
+        to_status=case.status,
+        data={"channel": case.channel},
+    )
+    audit.record(actor=by, action="case.released_after_payment", target=case)
     notifications.notify_requester(case=case, event=NotificationEvent.SUBMITTED)
     return case
+
+
+def record_money_event(*, case: Case, kind: str, text: str, by=None, data: dict | None = None) -> CaseEvent:
+    """A payment or refund on the case's timeline, shown to the resident too. Called by
+    `payments` inside its own transaction; the money itself is recorded there."""
+    if kind not in (EventKind.PAYMENT, EventKind.REFUND):
+        raise ValueError(kind)
+    return _event(case, kind, by, public=True, text=text, data=data or {})
 
 
 def _unique_reference() -> str:

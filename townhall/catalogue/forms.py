@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from townhall.accounts.models import Team
 from townhall.catalogue.editing import suggest_key
-from townhall.catalogue.models import Channel, Department, KnowledgeArticle, Service, ServiceStatus
+from townhall.catalogue.fees import pricing_rule_choices, refund_rule_choices
+from townhall.catalogue.models import Channel, Department, FeeKind, KnowledgeArticle, Service, ServiceStatus
 from townhall.catalogue.questions import CHOICE_TYPES, QUESTION_TYPES, is_valid_key, parse_questions
 from townhall.catalogue.services import ARTICLE_FIELDS, SERVICE_FIELDS, placeholder_errors
 from townhall.core.forms import GovUKForm, GovUKModelForm
+from townhall.core.money import parse_pounds
 
 SLUG_HINT = _("Used in web addresses. Lower-case letters, numbers and hyphens; leave blank to make one from the name.")
 _NARROW_NUMBER = {"inputmode": "numeric", "class": "govuk-input--width-4"}
@@ -445,3 +447,43 @@ class EmailTemplateForm(GovUKForm):
         if errors:
             raise forms.ValidationError(errors)
         return text
+
+
+class FeeForm(GovUKForm):
+    fee_kind = forms.ChoiceField(
+        label=_("Does the service cost money?"),
+        choices=FeeKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the service costs money")},
+    )
+    fee = forms.CharField(
+        label=_("Fee, or price of one item"),
+        help_text=_("In pounds, for example 35 or 4.50."),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}),
+    )
+    fee_item_question = forms.ChoiceField(label=_("Number question that says how many items"), required=False)
+    fee_rule = forms.ChoiceField(label=_("Pricing rule"), required=False)
+    fund_code = forms.CharField(
+        label=_("Ledger code"),
+        help_text=_("The finance system’s fund or cost code income from this service is posted to."),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    refund_rule = forms.ChoiceField(label=_("Refund rule"), required=False)
+
+    def __init__(self, *args, number_questions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fee_item_question"].choices = [("", _("Choose a question")), *number_questions]
+        self.fields["fee_rule"].choices = [("", _("Choose a rule")), *pricing_rule_choices()]
+        self.fields["refund_rule"].choices = [("", _("None: refunds up to what was paid")), *refund_rule_choices()]
+
+    def clean_fee(self) -> int:
+        text = self.cleaned_data["fee"]
+        if not text:
+            return 0
+        try:
+            return parse_pounds(text)
+        except ValueError:
+            raise forms.ValidationError(_("Enter the fee in pounds, for example 35 or 4.50")) from None

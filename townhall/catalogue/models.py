@@ -36,6 +36,23 @@ def default_workflow() -> list[dict]:
     ]
 
 
+# Not a workflow state a council configures: a request that costs money waits here,
+# out of every queue, until its payment succeeds (then it enters the workflow).
+AWAITING_PAYMENT = {
+    "key": "awaiting_payment",
+    "label": "Waiting for payment",
+    "staff_label": "Awaiting payment",
+    "closed": False,
+}
+
+
+class FeeKind(models.TextChoices):
+    NONE = "none", _("Free")
+    FIXED = "fixed", _("A fixed fee")
+    PER_ITEM = "per_item", _("A price per item, times a number the resident gives")
+    RULE = "rule", _("A pricing rule of a service module")
+
+
 def default_channels() -> list[str]:
     return [Channel.WEB, Channel.PHONE, Channel.FACE_TO_FACE, Channel.EMAIL]
 
@@ -88,6 +105,20 @@ class Service(models.Model):
     reopen_days = models.PositiveSmallIntegerField(
         default=28, help_text=_("Days after resolution in which a resident's reply reopens the request.")
     )
+    fee_kind = models.CharField(max_length=10, choices=FeeKind, default=FeeKind.NONE)
+    fee_pence = models.PositiveIntegerField(
+        default=0, help_text=_("The fixed fee, or the price of one item, in pence.")
+    )
+    fee_item_question = models.SlugField(
+        max_length=60, blank=True, help_text=_("For a price per item: the number question that says how many.")
+    )
+    fee_rule = models.CharField(max_length=60, blank=True, help_text=_("For a module's pricing rule: its name."))
+    fund_code = models.CharField(
+        max_length=40, blank=True, help_text=_("The finance ledger code income from this service is posted to.")
+    )
+    refund_rule = models.CharField(
+        max_length=60, blank=True, help_text=_("A module's rule limiting refunds; blank for none.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -104,7 +135,13 @@ class Service(models.Model):
         return channel in self.channels
 
     def state(self, key: str) -> dict | None:
+        if key == AWAITING_PAYMENT["key"]:
+            return AWAITING_PAYMENT
         return next((s for s in self.workflow if s["key"] == key), None)
+
+    @property
+    def charges(self) -> bool:
+        return self.fee_kind != FeeKind.NONE
 
     def state_label(self, key: str) -> str:
         state = self.state(key)
@@ -162,6 +199,8 @@ class NotificationEvent(models.TextChoices):
     PUBLIC_UPDATE = "public_update", _("Update on a request")
     RESOLVED = "resolved", _("Request resolved")
     MESSAGE = "message", _("Message from the council")
+    PAYMENT_RECEIVED = "payment_received", _("Payment receipt")
+    REFUNDED = "refunded", _("Refund")
 
 
 class NotificationTemplate(models.Model):

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from townhall.accounts.models import Team
+from townhall.catalogue import fees
 from townhall.catalogue.models import (
     Channel,
     Department,
+    FeeKind,
     FormDefinition,
     KnowledgeArticle,
     NotificationEvent,
@@ -27,7 +29,7 @@ from townhall.catalogue.models import (
     Service,
     ServiceStatus,
 )
-from townhall.catalogue.questions import definition_errors
+from townhall.catalogue.questions import definition_errors, parse_questions
 from townhall.catalogue.selectors import latest_form
 from townhall.core import audit
 
@@ -51,6 +53,10 @@ NOTIFICATION_PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "reopen_days": (gettext_lazy("days in which a reply reopens a resolved request"), "28"),
     "track_url": (gettext_lazy("the link to follow the request"), "https://www.wexmoor.example/track/"),
     "council": (gettext_lazy("the council’s name"), "Borough of Wexmoor"),
+    "amount": (gettext_lazy("the amount paid or refunded (receipts and refunds only)"), "£35"),
+    "payment_reference": (gettext_lazy("the payment’s reference (receipts only)"), "7F3A9C21B0"),
+    "paid_at": (gettext_lazy("when it was paid (receipts only)"), "25 November 2026, 10:42am"),
+    "method": (gettext_lazy("how it was paid (receipts only)"), "card, online"),
 }
 _BRACKETED = re.compile(r"\(\(([^()]*)\)\)")
 _STATE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -505,3 +511,65 @@ def update_article(*, article: KnowledgeArticle, by, **fields) -> KnowledgeArtic
     _unique_or_refuse(save, _("Another article already uses this slug. Choose another."))
     article.refresh_from_db()
     return article
+
+
+# Fees
+
+
+@transaction.atomic
+def set_fee(
+    *,
+    service: Service,
+    by,
+    fee_kind: str,
+    fee_pence: int = 0,
+    fee_item_question: str = "",
+    fee_rule: str = "",
+    fund_code: str = "",
+    refund_rule: str = "",
+) -> Service:
+    """What requests to the service cost, the ledger code the income goes to, and any
+    refund rule. Requests already made keep the fee they were made with."""
+    errors: dict[str, str] = {}
+    charging = fee_kind != FeeKind.NONE
+    if fee_kind not in FeeKind.values:
+        errors["fee_kind"] = _("Choose whether the service costs money")
+    if fee_kind in (FeeKind.FIXED, FeeKind.PER_ITEM) and fee_pence <= 0:
+        errors["fee"] = _("Enter the fee, for example £35 or £4.50")
+    if fee_kind == FeeKind.PER_ITEM:
+        numbers = {q.key for q in parse_questions(latest_form(service).questions) if q.type == "number"}
+        if fee_item_question not in numbers:
+            errors["fee_item_question"] = _("Choose the number question that says how many items")
+    if fee_kind == FeeKind.RULE and fee_rule not in dict(fees.pricing_rule_choices()):
+        errors["fee_rule"] = _("Choose a pricing rule")
+    if refund_rule and refund_rule not in dict(fees.refund_rule_choices()):
+        errors["refund_rule"] = _("Choose a refund rule from the list")
+    if charging and not fund_code.strip():
+        errors["fund_code"] = _("Enter the ledger code the income goes to")
+    if errors:
+        raise ValidationError(errors)
+    current = _locked(service)
+    current.fee_kind = fee_kind
+    current.fee_pence = fee_pence if fee_kind in (FeeKind.FIXED, FeeKind.PER_ITEM) else 0
+    current.fee_item_question = fee_item_question if fee_kind == FeeKind.PER_ITEM else ""
+    current.fee_rule = fee_rule if fee_kind == FeeKind.RULE else ""
+    current.fund_code = fund_code.strip().upper()
+    current.refund_rule = refund_rule if charging else ""
+    current.save(
+        update_fields=[
+            "fee_kind",
+            "fee_pence",
+            "fee_item_question",
+            "fee_rule",
+            "fund_code",
+            "refund_rule",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=by,
+        action="catalogue.fee_set",
+        target=current,
+        data={"kind": fee_kind, "pence": current.fee_pence, "rule": current.fee_rule, "fund": current.fund_code},
+    )
+    return current

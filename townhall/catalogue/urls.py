@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/<int:pk>/", views.service_detail, name="service"),
     path("services/<int:pk>/settings/", views.service_edit, name="service_edit"),
     path("services/<int:pk>/retire/", views.retire, name="retire"),
+    path("services/<int:pk>/fees/", views.service_fees, name="fees"),
     path("services/<int:pk>/questions/", views.questions, name="questions"),
     # A question's own pages end in what they do (edit/, move/…), so no key clashes with add/.
     path("services/<int:pk>/questions/add/", views.question_add, name="question_add"),

@@ -31,6 +31,7 @@ from townhall.catalogue.forms import (
     ConfirmForm,
     DepartmentForm,
     EmailTemplateForm,
+    FeeForm,
     QuestionForm,
     QuestionTypeForm,
     ServiceFilterForm,
@@ -47,6 +48,7 @@ from townhall.catalogue.models import (
 )
 from townhall.catalogue.questions import QUESTION_TYPES, Question, definition_errors, parse_questions
 from townhall.core.forms import GovUKForm
+from townhall.core.money import format_pence
 from townhall.core.paging import paginate
 from townhall.notifications.services import fill_placeholders
 
@@ -156,6 +158,40 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("catalogue:service", pk=service.pk)
     return _render(request, "catalogue/service_form.html", {"form": form, "service": service})
+
+
+@editor_required
+def service_fees(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _service(pk)
+    numbers = [
+        (q.key, q.label) for q in parse_questions(selectors.latest_form(service).questions) if q.type == "number"
+    ]
+    initial = {
+        "fee_kind": service.fee_kind,
+        "fee": format_pence(service.fee_pence).lstrip("£") if service.fee_pence else "",
+        "fee_item_question": service.fee_item_question,
+        "fee_rule": service.fee_rule,
+        "fund_code": service.fund_code,
+        "refund_rule": service.refund_rule,
+    }
+    form = FeeForm(request.POST if request.method == "POST" else None, initial=initial, number_questions=numbers)
+    if _saved(
+        request,
+        form,
+        lambda: services.set_fee(
+            service=service,
+            by=request.user,
+            fee_kind=form.cleaned_data["fee_kind"],
+            fee_pence=form.cleaned_data["fee"],
+            fee_item_question=form.cleaned_data["fee_item_question"],
+            fee_rule=form.cleaned_data["fee_rule"],
+            fund_code=form.cleaned_data["fund_code"],
+            refund_rule=form.cleaned_data["refund_rule"],
+        ),
+        done=_("Fee saved. New requests are charged this; requests already made keep their fee."),
+    ):
+        return redirect("catalogue:service", pk=service.pk)
+    return _render(request, "catalogue/fees.html", {"form": form, "service": service})
 
 
 @editor_required

@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from townhall.accounts.models import Role
-from townhall.accounts.permissions import can_edit_catalogue, can_work_cases, has_role, is_staff_user
+from townhall.accounts.permissions import (
+    can_edit_catalogue,
+    can_view_finance,
+    can_work_cases,
+    has_role,
+    is_staff_user,
+)
 from townhall.console import contacts
 
 OUTBOX_ROLES = (Role.TEAM_MANAGER, Role.COUNCIL_ADMIN)
@@ -26,6 +32,8 @@ def console_navigation(request: HttpRequest) -> dict:
     items.append((_("Customers"), reverse("console:customers"), ("console:customer",)))
     if can_edit_catalogue(user):
         items.append((_("Catalogue"), "/staff/catalogue/", ("catalogue:",)))
+    if can_view_finance(user):
+        items.append((_("Payments"), reverse("finance:report"), ("finance:",)))
     if has_role(user, *OUTBOX_ROLES):
         items.append((_("Outbox"), reverse("console:outbox"), ("console:outbox",)))
     if settings.DEMO_MODE:

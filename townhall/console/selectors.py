@@ -11,7 +11,7 @@ from django.utils import timezone
 from townhall.accounts.models import Role, Team, User
 from townhall.cases.models import Case, Priority
 from townhall.cases.selectors import case_list, visible_cases
-from townhall.catalogue.models import KnowledgeArticle, Service, ServiceStatus
+from townhall.catalogue.models import AWAITING_PAYMENT, KnowledgeArticle, Service, ServiceStatus
 from townhall.core.references import normalise_reference
 from townhall.gazetteer.models import Ward
 
@@ -57,8 +57,13 @@ def queue(user, filters: QueueFilters) -> QuerySet[Case]:
         cases = cases.filter(team__in=filters.teams)
     if filters.service is not None:
         cases = cases.filter(service=filters.service)
-    if filters.state in ("open", "closed"):
-        cases = cases.filter(is_closed=filters.state == "closed")
+    if filters.state == "open":
+        # A request waiting for its payment is not work yet: it has its own filter.
+        cases = cases.filter(is_closed=False).exclude(status=AWAITING_PAYMENT["key"])
+    elif filters.state == "awaiting_payment":
+        cases = cases.filter(is_closed=False, status=AWAITING_PAYMENT["key"])
+    elif filters.state == "closed":
+        cases = cases.filter(is_closed=True)
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.overdue:
@@ -92,23 +97,39 @@ def my_open_cases(user) -> QuerySet[Case]:
     return queue(user, QueueFilters(assignee=user))
 
 
-def team_counts(user) -> QuerySet[Team]:
-    """Each of the user's teams with its open, overdue, unassigned and new-message counts."""
+def team_counts(user) -> list[Team]:
+    """Each of the user's teams with its open, overdue, unassigned and new-message counts.
+
+    Two queries whose cost follows today's workload, not years of closed history: the open
+    cases are joined through the (team, is_closed, due_date) index, and the cases with an
+    unread message (open or closed) are counted apart through their own partial index.
+    Joining both in one condition (open OR unread) defeats both indexes and reads every
+    case the team ever had (~250 ms at a million cases, against ~20 ms like this); a
+    correlated count beside the join would be grouped by and run once per open case.
+    """
     today = timezone.localdate()
-    # Join only the cases that count (open, or with an unread message), so the cost
-    # follows today's workload and not years of closed history; both are indexed.
-    live = FilteredRelation("cases", condition=Q(cases__is_closed=False) | Q(cases__has_new_message=True))
-    open_ = Q(live__is_closed=False)
-    return (
+    teams = list(
         my_teams(user)
-        .annotate(live=live)
         .annotate(
-            open_count=Count("live", filter=open_),
-            overdue_count=Count("live", filter=open_ & Q(live__due_date__lt=today)),
-            unassigned_count=Count("live", filter=open_ & Q(live__assignee__isnull=True)),
-            new_message_count=Count("live", filter=Q(live__has_new_message=True)),
+            open_cases=FilteredRelation(
+                "cases", condition=Q(cases__is_closed=False) & ~Q(cases__status=AWAITING_PAYMENT["key"])
+            )
+        )
+        .annotate(
+            open_count=Count("open_cases"),
+            overdue_count=Count("open_cases", filter=Q(open_cases__due_date__lt=today)),
+            unassigned_count=Count("open_cases", filter=Q(open_cases__assignee__isnull=True)),
         )
     )
+    unread = dict(
+        Case.objects.filter(team__in=[team.pk for team in teams], has_new_message=True)
+        .order_by()
+        .values_list("team")
+        .annotate(n=Count("id"))
+    )
+    for team in teams:
+        team.new_message_count = unread.get(team.pk, 0)
+    return teams
 
 
 def workflow_statuses() -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.console.views import cases, contacts, customers, raising, system, work
+from townhall.console.views import cases, contacts, customers, payments, raising, system, work
 
 app_name = "console"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("cases/<str:reference>/", cases.case_detail, name="case"),
     path("cases/<str:reference>/attachments/<uuid:public_id>/", cases.attachment, name="attachment"),
     path("cases/<str:reference>/<slug:action>/", cases.case_action, name="case_action"),
+    path("cases/<str:reference>/payments/card/", payments.take_card_payment, name="take_card_payment"),
+    path("cases/<str:reference>/payments/counter/", payments.record_counter_payment, name="record_counter_payment"),
+    path("cases/<str:reference>/payments/<uuid:public_id>/refund/", payments.refund, name="refund"),
     path("customers/", customers.customers, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),
     path("customers/<int:customer_id>/", customers.customer, name="customer"),

@@ -9,7 +9,9 @@ import datetime as dt
 import random
 import uuid
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from townhall.accounts.models import Role, Team
@@ -17,6 +19,7 @@ from townhall.cases import services as case_services
 from townhall.cases.models import Case, CaseEvent
 from townhall.catalogue.models import (
     ASSISTED_CHANNELS,
+    AWAITING_PAYMENT,
     Channel,
     Department,
     FormDefinition,
@@ -34,6 +37,9 @@ from townhall.demo import catalogue_data, people
 from townhall.gazetteer.demo import build_demo_gazetteer
 from townhall.gazetteer.models import Property
 from townhall.notifications.models import Notification
+from townhall.payments import services as payments
+from townhall.payments.models import Method, Payment
+from townhall.payments.providers.sandbox import SandboxProvider
 
 SCALES = {
     "demo": {"properties": 5200, "customers": 320, "cases": 900, "contacts": 600},
@@ -145,6 +151,7 @@ def _build_catalogue() -> None:
             team=teams[spec["team"]],
             restricted=spec.get("restricted", False),
             open311_code=spec.get("open311"),
+            **spec.get("fee", {}),
         )
         form = FormDefinition.objects.create(service=service, version=1, questions=spec["questions"], published_at=now)
         service.current_form = form
@@ -249,9 +256,36 @@ def _build_cases(rng: random.Random, count: int, customers: list[Customer], staf
             submission_key=uuid.UUID(int=rng.getrandbits(128)),
         )
         submitted = now - dt.timedelta(days=rng.random() ** 1.5 * 120, minutes=rng.randrange(600))
+        if case.fee and not _paid(rng, case, channel, agent):
+            _backdate(case, submitted, service, rng)
+            continue
         _progress(rng, case, service, team_members.get(service.team_id) or [staff["admin@wexmoor.example"]])
         _backdate(case, submitted, service, rng)
     return count
+
+
+def _paid(rng: random.Random, case: Case, channel: str, agent) -> bool:
+    """Pays for a request the way its channel would; one in ten is left unpaid, as by a
+    resident who gave up at the card page."""
+    if rng.random() < 0.1:
+        return False
+    counter_method = {Channel.FACE_TO_FACE: Method.CASH, Channel.LETTER: Method.CHEQUE}.get(channel)
+    if counter_method or settings.PAYMENTS_PROVIDER != "sandbox":
+        payments.record_counter_payment(
+            case=case, method=counter_method or Method.CARD_COUNTER, receipt_number="", by=agent
+        )
+        return True
+    payment = payments.start_payment(
+        case=case,
+        channel=Channel.PHONE if channel == Channel.PHONE else Channel.WEB,
+        by=agent,
+        return_url_for=lambda token: settings.SITE_URL + reverse("payments:return", args=[token]),
+        after_url=reverse("portal:payment", args=[case.reference]),
+    )
+    SandboxProvider().complete(payment.provider_id, "success")
+    payments.refresh_payment(payment)
+    case.refresh_from_db()
+    return True
 
 
 def _progress(rng: random.Random, case: Case, service: Service, members: list) -> None:
@@ -289,12 +323,16 @@ def _backdate(case: Case, submitted: dt.datetime, service: Service, rng: random.
     for pk in events:
         CaseEvent.objects.filter(pk=pk).update(at=moment)
         moment += dt.timedelta(hours=rng.randint(2, 60))
-    case.refresh_from_db(fields=["is_closed"])
+    case.refresh_from_db(fields=["is_closed", "status"])
+    waiting = case.status == AWAITING_PAYMENT["key"]
+    # Payments move back with their case; the ledger cannot be rewritten, so demo income is the seeding day's.
+    Payment.objects.filter(case=case).update(created_at=submitted)
+    Payment.objects.filter(case=case, paid_at__isnull=False).update(paid_at=submitted)
     Case.objects.filter(pk=case.pk).update(
         reference=_deterministic_reference(rng),
         submitted_at=submitted,
         due_date=calendar.add_working_days(timezone.localdate(submitted), service.deadline_working_days)
-        if service.deadline_working_days
+        if service.deadline_working_days and not waiting
         else None,
         resolved_at=moment if case.is_closed else None,
     )

@@ -421,10 +421,26 @@ SERVICES = [
         "summary": "Apply to lower the kerb outside your home so you can park on your drive.",
         "keywords": "vehicle crossover, driveway, crossing",
         "deadline": 40,
+        # The application fee; building the crossing is quoted separately.
+        "fee": {"fee_kind": "fixed", "fee_pence": 10000, "fund_code": "HWY-CROSSOVER"},
         "questions": [
             WHERE,
             q("width", "number", "How wide should the dropped kerb be, in metres?", min=2, max=10),
             q("plans", "file", "Upload a drawing or photo of the frontage", required=False),
+        ],
+    },
+    {
+        "slug": "garden-sacks",
+        "name": "Order garden waste sacks",
+        "department": "environment",
+        "team": "waste",
+        "summary": "Buy reusable sacks for garden waste if you do not have a brown bin.",
+        "keywords": "green waste, grass cuttings, hedge trimmings, bags",
+        "deadline": 10,
+        "fee": {"fee_kind": "per_item", "fee_pence": 250, "fee_item_question": "sacks", "fund_code": "ENV-GARDEN"},
+        "questions": [
+            WHERE,
+            q("sacks", "number", "How many sacks do you need?", hint="Up to 20. Each sack costs £2.50.", min=1, max=20),
         ],
     },
     {

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from townhall.catalogue.models import NotificationEvent, NotificationTemplate
 from townhall.core import outbox
+from townhall.core.money import format_pence
 from townhall.notifications.models import Notification
 from townhall.notifications.templates_default import DEFAULT_TEMPLATES
 
@@ -41,8 +42,9 @@ def queue_email(*, to: str, subject: str, body: str, case=None, event: str = "")
     return notification
 
 
-def notify_requester(*, case, event: str, update: str = "") -> Notification | None:
-    """Email the person who made the request about it, if they gave an address."""
+def notify_requester(*, case, event: str, update: str = "", extra: dict[str, str] | None = None) -> Notification | None:
+    """Email the person who made the request about it, if they gave an address. `extra`
+    fills an event's own placeholders (a receipt's amount, say)."""
     recipient = case.requester_email or (case.customer.email if case.customer else "")
     if not recipient:
         return None
@@ -59,6 +61,12 @@ def notify_requester(*, case, event: str, update: str = "") -> Notification | No
         "reopen_days": str(case.service.reopen_days),
         "track_url": settings.SITE_URL + reverse("portal:track"),
         "council": settings.COUNCIL_NAME,
+        # Payment details belong to receipts and refunds, which pass their own in `extra`.
+        "amount": format_pence(case.fee),
+        "payment_reference": "",
+        "paid_at": "",
+        "method": "",
+        **(extra or {}),
     }
     subject, body = template_text(service=case.service, event=event)
     return queue_email(

@@ -29,4 +29,16 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
         "Dear ((name)),\n\nWe have sent you a message about your request ((reference)) (((service))):\n\n"
         "((update))\n\nReply at ((track_url))\n\n((council))",
     ),
+    NotificationEvent.PAYMENT_RECEIVED: (
+        "Receipt for your payment of ((amount)), ((reference))",
+        "Dear ((name)),\n\nThank you for your payment.\n\n"
+        "Amount paid: ((amount))\nFor: ((service))\nRequest reference: ((reference))\n"
+        "Payment reference: ((payment_reference))\nPaid: ((paid_at)) (((method)))\n\n"
+        "Keep this email as your receipt. You can see your request at ((track_url))\n\n((council))",
+    ),
+    NotificationEvent.REFUNDED: (
+        "Refund of ((amount)) for your request ((reference))",
+        "Dear ((name)),\n\nWe have refunded ((amount)) of your payment for ((service)) (((reference))).\n\n"
+        "((update))\n\nA refund to a card usually reaches the account within 5 to 10 working days.\n\n((council))",
+    ),
 }

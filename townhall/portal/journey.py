@@ -29,6 +29,7 @@ from townhall.portal import selectors, services
 SESSION_DRAFTS = "portal:drafts"  # service slug -> draft token
 SESSION_REQUESTER = "portal:requester"  # the details given on "Your details"
 SESSION_SUBMITTED = "portal:submitted"  # references this browser submitted, newest last
+SESSION_TRACKED = "portal:tracked-case"  # the request found by reference and email
 REMEMBERED_SUBMISSIONS = 20
 
 
@@ -149,7 +150,9 @@ def remember_submission(request: HttpRequest, case: Case) -> None:
 
 
 def may_see_confirmation(request: HttpRequest, case: Case) -> bool:
-    if case.reference in request.session.get(SESSION_SUBMITTED, []):
+    """This browser made the request, found it by reference and email, or it is the
+    signed-in resident's own: it may see its confirmation and pay for it."""
+    if case.reference in request.session.get(SESSION_SUBMITTED, []) or request.session.get(SESSION_TRACKED) == case.pk:
         return True
     return bool(
         request.user.is_authenticated and case.customer is not None and case.customer.user_id == request.user.pk

@@ -19,6 +19,7 @@ urlpatterns = [
     path("services/<slug:slug>/details/", journey.details, name="details"),
     path("services/<slug:slug>/check/", journey.check, name="check"),
     path("requests/<str:reference>/submitted/", journey.submitted, name="submitted"),
+    path("requests/<str:reference>/pay/", journey.payment, name="payment"),
     # Tracking without an account
     path("track/", tracking.track, name="track"),
     path("track/reply/", tracking.track_reply, name="track_reply"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("account/requests/", account.my_requests, name="my_requests"),
     path("account/requests/<str:reference>/", account.my_request, name="my_request"),
     path("account/requests/<str:reference>/files/<uuid:public_id>/", account.my_request_file, name="my_request_file"),
+    path("account/payments/", account.my_payments, name="my_payments"),
+    path("account/payments/<uuid:public_id>/", account.my_receipt, name="my_receipt"),
     path("account/profile/", account.profile, name="profile"),
     path("account/profile/details/", account.profile_details, name="profile_details"),
     path("account/profile/address/", account.profile_address, name="profile_address"),

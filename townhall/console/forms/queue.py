@@ -22,7 +22,12 @@ class QueueFilterForm(GovUKForm):
     )
     state = forms.ChoiceField(
         label=_("Open or closed"),
-        choices=[("open", _("Open")), ("closed", _("Closed")), ("any", _("Either"))],
+        choices=[
+            ("open", _("Open")),
+            ("awaiting_payment", _("Awaiting payment")),
+            ("closed", _("Closed")),
+            ("any", _("Any")),
+        ],
         required=False,
     )
     status = forms.ChoiceField(label=_("Status"), required=False)

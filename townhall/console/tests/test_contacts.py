@@ -476,3 +476,18 @@ def test_a_callers_case_shows_what_they_can_see_without_the_officers_reason(call
 
     assert "From “Received” to “In progress”" in page
     assert "Contractor is slow" not in page
+
+
+def test_a_callers_case_names_a_status_as_staff_do_even_when_the_resident_was_told(
+    caller, make_case, agent_client, officer
+):
+    case = make_case()
+    case_services.change_status(case=case, status="awaiting_customer", by=officer, public_text="Send a photo.")
+    _start(agent_client, "07700900123")
+    _verify(agent_client, postcode="WX1 1AA", email="rosa@example.com")
+
+    page = agent_client.get(_url("contact_case", agent_client, case.reference)).content.decode()
+
+    assert "From “Received” to “Waiting for the resident”" in page
+    assert "Send a photo." in page
+    assert "Waiting for your reply" not in page

@@ -2,23 +2,27 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from townhall.accounts.permissions import can_work_cases
+from townhall.accounts.permissions import can_refund, can_work_cases
 from townhall.cases import services
+from townhall.cases.downloads import download
 from townhall.cases.models import Case
 from townhall.cases.selectors import full_timeline
 from townhall.catalogue.answering import display_answer
 from townhall.catalogue.questions import parse_questions, visible_questions
 from townhall.console.access import console_view, visible_case_or_404
 from townhall.console.forms import cases as forms
+from townhall.console.forms.payments import CounterPaymentForm, RefundForm
 from townhall.console.once import Repeated, act_once
 from townhall.console.timeline import described
 from townhall.core import audit
+from townhall.gazetteer.selectors import nearest_property
+from townhall.payments.services import amount_due
 
 
 def _assign(form: forms.AssignForm, by) -> None:
@@ -80,7 +84,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         audit.record(actor=user, action="case.viewed", target=case)
     if case.has_new_message and can_work_cases(user):
         services.mark_messages_read(case=case, by=user)
-    return _case_page(request, case)
+    return case_page(request, case)
 
 
 @require_POST
@@ -116,10 +120,11 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         else:
             messages.success(request, done)
             return redirect(case_url)
-    return _case_page(request, case, failed=form, status=400)
+    return case_page(request, case, failed=form, status=400)
 
 
-def _case_page(request: HttpRequest, case: Case, *, failed=None, status: int = 200) -> HttpResponse:
+def case_page(request: HttpRequest, case: Case, *, failed=None, status: int = 200) -> HttpResponse:
+    """The case page; `failed` is a form that was refused, shown open with its errors."""
     user = request.user
     action_forms = []
     if can_work_cases(user):
@@ -127,30 +132,53 @@ def _case_page(request: HttpRequest, case: Case, *, failed=None, status: int = 2
             form = failed if isinstance(failed, form_class) else form_class(case=case, user=user)
             action_forms.append((name, form))
     questions = visible_questions(parse_questions(case.form.questions), case.answers)
+    # A point on the map, in words: the street and ward of the nearest address.
+    on_map = case.address_id is None and case.latitude is not None and case.longitude is not None
     return render(
         request,
         "console/case.html",
         {
             "case": case,
+            "nearest": nearest_property(case.latitude, case.longitude) if on_map else None,
             "answers": [(q, display_answer(q, case.answers.get(q.key))) for q in questions],
             "attachments": case.attachments.select_related("uploaded_by"),
             "timeline": described(full_timeline(case), case.service),
             "action_forms": action_forms,
             "form": failed,
+            **_payments_panel(case, user, failed),
         },
         status=status,
     )
 
 
+def _payments_panel(case: Case, user, failed) -> dict:
+    """What the payments panel shows: every attempt with its refunds, and the forms this
+    member of staff may use (taking what is due, or refunding what was paid)."""
+    if not case.fee:  # free requests are never paid for: no queries
+        return {"payments": [], "amount_due": 0, "counter_form": None, "refund_forms": []}
+    attempts = list(case.payments.select_related("taken_by").prefetch_related("refunds__requested_by"))
+    due = amount_due(case, attempts)
+    counter_form = None
+    refund_forms = []
+    if can_work_cases(user) and due:
+        counter_form = failed if isinstance(failed, CounterPaymentForm) else CounterPaymentForm()
+    if can_refund(user):
+        for payment in attempts:
+            if payment.refundable_amount:
+                mine = isinstance(failed, RefundForm) and failed.payment.pk == payment.pk
+                refund_forms.append(failed if mine else RefundForm(payment=payment))
+    return {"payments": attempts, "amount_due": due, "counter_form": counter_form, "refund_forms": refund_forms}
+
+
 @console_view()
-def attachment(request: HttpRequest, reference: str, public_id) -> FileResponse:
+def attachment(request: HttpRequest, reference: str, public_id) -> HttpResponse:
+    """Any file of a case the member of staff can see, internal ones too; every download is audited."""
     case = visible_case_or_404(request.user, reference)
-    attached = get_object_or_404(case.attachments, public_id=public_id)
-    if case.service.restricted:
-        audit.record(actor=request.user, action="case.attachment_viewed", target=case, data={"attachment": attached.pk})
-    return FileResponse(
-        attached.file.open("rb"),
-        as_attachment=True,
-        filename=attached.original_name,
-        content_type=attached.content_type,
+    attached = get_object_or_404(case.attachments, public_id=public_id)  # knows its case: no query for it
+    return download(
+        request,
+        attached,
+        layout="console/base.html",
+        back_url=reverse("console:case", args=[case.reference]),
+        by_staff=True,
     )

@@ -21,6 +21,7 @@ from townhall.core.paging import paginate
 from townhall.customers import selectors
 from townhall.customers import services as customer_services
 from townhall.customers.models import Customer, CustomerAlert
+from townhall.payments.selectors import customer_payments
 
 # The 360 view shows this many of a customer's most recent cases and contacts.
 RECENT_ROWS = 50
@@ -58,6 +59,7 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
             "case_count": cases.count(),
             "contacts": selectors.customer_contacts(customer)[:RECENT_ROWS],
             "contact_count": customer.contacts.count(),
+            "payments": customer_payments(cases)[:RECENT_ROWS],
             "duplicates": selectors.find_duplicates(customer),
             "recent_rows": RECENT_ROWS,
         },

@@ -14,14 +14,18 @@ from townhall.cases import drafting
 from townhall.cases.models import Draft
 from townhall.cases.question_steps import answer_question
 from townhall.cases.services import CaseError, Requester, submit_case
+from townhall.catalogue.fees import price_for
 from townhall.catalogue.questions import visible_questions
 from townhall.console import contacts, selectors
+from townhall.console.access import visible_case_or_404
 from townhall.console.contacts import ContactInProgress
 from townhall.console.forms.contacts import ChooseServiceForm
+from townhall.console.forms.payments import CounterPaymentForm
 from townhall.console.once import Repeated, act_once, earlier_result
 from townhall.console.paging import search_text
 from townhall.console.views.contacts import contact_view
 from townhall.core.forms import GovUKForm
+from townhall.payments.services import amount_due
 
 
 def _draft_or_404(request: HttpRequest, contact: ContactInProgress, draft_token) -> Draft:
@@ -141,7 +145,14 @@ def contact_check(request: HttpRequest, token: str, draft_token) -> HttpResponse
     return render(
         request,
         "console/contact_check.html",
-        {"contact": contact, "draft": draft, "caller": caller, "rows": rows, "form": form},
+        {
+            "contact": contact,
+            "draft": draft,
+            "caller": caller,
+            "rows": rows,
+            "form": form,
+            "price": price_for(draft.service, draft.answers),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -151,4 +162,15 @@ def contact_raised(request: HttpRequest, token: str, reference: str) -> HttpResp
     contact = contacts.get_or_404(request, token)
     if reference not in contact.raised:
         raise Http404
-    return render(request, "console/contact_raised.html", {"contact": contact, "reference": reference})
+    case = visible_case_or_404(request.user, reference)
+    return render(
+        request,
+        "console/contact_raised.html",
+        {
+            "contact": contact,
+            "case": case,
+            "reference": reference,
+            "amount_due": amount_due(case),
+            "counter_form": CounterPaymentForm(),
+        },
+    )

@@ -14,15 +14,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from townhall.cases import drafting
+from townhall.cases.downloads import download
 from townhall.cases.models import Attachment, Draft
 from townhall.cases.question_forms import ChooseAddressForm, FindAddressForm, find_then_choose
 from townhall.cases.selectors import case_for_resident, public_attachment, resident_cases
 from townhall.catalogue.answering import display_answer
 from townhall.catalogue.questions import parse_questions
 from townhall.core.paging import paginate
+from townhall.payments import selectors as payment_selectors
 from townhall.portal import selectors, services
 from townhall.portal.forms import ProfileForm
-from townhall.portal.views.requests import download, reply, request_context
+from townhall.portal.views.requests import reply, request_context
 
 REQUESTS_PER_PAGE = 20
 
@@ -70,7 +72,23 @@ def my_request_file(request: HttpRequest, reference: str, public_id: uuid.UUID) 
     attachment = public_attachment(case=case, public_id=public_id) if case is not None else None
     if attachment is None:
         raise Http404
-    return download(attachment)
+    return download(
+        request, attachment, layout="portal/base.html", back_url=reverse("portal:my_request", args=[case.reference])
+    )
+
+
+@login_required
+def my_payments(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, payment_selectors.resident_payments(request.user), per_page=REQUESTS_PER_PAGE)
+    return render(request, "portal/account/payments.html", {"page": page})
+
+
+@login_required
+def my_receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    payment = payment_selectors.resident_payments(request.user).filter(public_id=public_id).first()
+    if payment is None:
+        raise Http404
+    return render(request, "portal/account/receipt.html", {"payment": payment, "case": payment.case})
 
 
 @login_required

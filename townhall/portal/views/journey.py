@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 from townhall.cases import drafting
 from townhall.cases.models import Case, Draft
 from townhall.cases.services import CaseError, submit_case
-from townhall.catalogue.models import Channel, Service
+from townhall.catalogue.fees import price_for
+from townhall.catalogue.models import AWAITING_PAYMENT, Channel, Service
 from townhall.catalogue.questions import parse_questions
+from townhall.payments import services as payments
+from townhall.payments.models import PaymentStatus
 from townhall.portal import journey as flow
 from townhall.portal import selectors
 from townhall.portal.forms import DetailsForm
@@ -152,6 +155,7 @@ def _check_answers(request: HttpRequest, journey: Journey) -> HttpResponse:
     if requester is None:
         return redirect(journey.details_url())
     rows = drafting.answer_rows(journey.draft, lambda question: journey.question_url(question, returning=True))
+    price = price_for(journey.service, journey.draft.answers)
     return render(
         request,
         "portal/journey/check.html",
@@ -162,6 +166,7 @@ def _check_answers(request: HttpRequest, journey: Journey) -> HttpResponse:
             "details_url": f"{journey.details_url()}?return=check",
             "submission_key": journey.draft.submission_key,
             "back_url": journey.details_url(),
+            "price": price,
         },
     )
 
@@ -214,12 +219,56 @@ def _answer_again(request: HttpRequest, journey: Journey, error: ValidationError
 
 
 def _confirm(request: HttpRequest, case: Case) -> HttpResponse:
+    """On to payment if the request costs money, else to its confirmation. A repeated
+    submission lands here too, and so finds the payment already in progress."""
     flow.remember_submission(request, case)
+    if case.status == AWAITING_PAYMENT["key"]:
+        return _pay(request, case)
     return redirect("portal:submitted", case.reference)
 
 
-def submitted(request: HttpRequest, reference: str) -> HttpResponse:
+def _own_case(request: HttpRequest, reference: str) -> Case:
     case = Case.objects.select_related("service", "customer").filter(reference=reference).first()
     if case is None or not flow.may_see_confirmation(request, case):
         raise Http404
-    return render(request, "portal/journey/submitted.html", {"case": case})
+    return case
+
+
+def submitted(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _own_case(request, reference)
+    if case.status == AWAITING_PAYMENT["key"]:
+        return redirect("portal:payment", case.reference)
+    receipts = case.payments.filter(status=PaymentStatus.SUCCESS)
+    return render(request, "portal/journey/submitted.html", {"case": case, "receipts": receipts})
+
+
+def payment(request: HttpRequest, reference: str) -> HttpResponse:
+    """Paying for a request: where a payer lands back from the card provider, and where a
+    declined, cancelled or abandoned payment can be tried again. The answers are kept."""
+    case = _own_case(request, reference)
+    if case.status != AWAITING_PAYMENT["key"]:
+        return redirect("portal:submitted", case.reference)
+    if request.method == "POST":
+        return _pay(request, case)
+    latest = case.payments.first()
+    return render(
+        request,
+        "portal/journey/payment.html",
+        {"case": case, "latest": latest, "amount_due": payments.amount_due(case)},
+    )
+
+
+def _pay(request: HttpRequest, case: Case) -> HttpResponse:
+    """Off to the card provider's page for what is due; a second click finds the same payment."""
+    try:
+        started = payments.start_payment(
+            case=case,
+            channel=Channel.WEB,
+            by=request.user,
+            return_url_for=lambda token: request.build_absolute_uri(reverse("payments:return", args=[token])),
+            after_url=reverse("portal:payment", args=[case.reference]),
+        )
+    except payments.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("portal:payment", case.reference)
+    return redirect(started.next_url)

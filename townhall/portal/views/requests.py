@@ -1,18 +1,20 @@
-"""What the tracking page and My Account show of one request, the resident's reply to it
-and the download of its files."""
+"""What the tracking page and My Account show of one request and the resident's reply to
+it. Its files download through `townhall.cases.downloads`."""
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from townhall.cases.models import Attachment, Case, EventKind
 from townhall.cases.selectors import public_attachments, public_timeline
+from townhall.catalogue.models import AWAITING_PAYMENT
+from townhall.payments import selectors as payment_selectors
 from townhall.portal import services
 from townhall.portal.forms import ReplyForm
 
@@ -25,8 +27,11 @@ TITLES = {
     EventKind.MESSAGE_IN: gettext_lazy("Your message"),
     EventKind.ATTACHMENT: gettext_lazy("File added"),
     EventKind.REOPENED: gettext_lazy("Request reopened"),
+    EventKind.AWAITING_PAYMENT: gettext_lazy("Request saved, waiting for payment"),
+    EventKind.PAYMENT: gettext_lazy("Payment received"),
+    EventKind.REFUND: gettext_lazy("Refund made"),
 }
-SHOWS_TEXT = {EventKind.PUBLIC_UPDATE, EventKind.MESSAGE_OUT, EventKind.MESSAGE_IN}
+SHOWS_TEXT = {EventKind.PUBLIC_UPDATE, EventKind.MESSAGE_OUT, EventKind.MESSAGE_IN, EventKind.PAYMENT, EventKind.REFUND}
 
 
 @dataclass(frozen=True)
@@ -76,19 +81,9 @@ def request_context(case: Case, file_url: Callable[[Attachment], str], reply_for
         "files": [(attachment, file_url(attachment)) for attachment in public_attachments(case)],
         "reopen_until": reopen_until(case),
         "form": reply_form or ReplyForm(),
+        "receipts": payment_selectors.receipts_for(case),
+        "awaiting_payment": case.status == AWAITING_PAYMENT["key"],
     }
-
-
-def download(attachment: Attachment) -> FileResponse:
-    """A request's file, always saved rather than shown, as the type it was checked to be."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def reply(request: HttpRequest, case: Case) -> ReplyForm | None:
