@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-sent-outbox": {"task": "townhall.core.tasks.purge_sent_outbox", "schedule": 6 * 60 * 60.0},
     # Payers who closed the browser mid-payment: their payments are settled from the provider.
     "check-live-payments": {"task": "townhall.payments.tasks.check_live_payments", "schedule": 5 * 60.0},
+    "withdraw-unpaid-requests": {
+        "task": "townhall.payments.tasks.withdraw_abandoned_requests",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "check-submitted-refunds": {"task": "townhall.payments.tasks.check_submitted_refunds", "schedule": 15 * 60.0},
     # Yesterday's provider records against ours, early each morning.
     "reconcile-payments": {
@@ -262,6 +266,8 @@ GOVUK_PAY_API_KEY = env_str("GOVUK_PAY_API_KEY", "")
 GOVUK_PAY_WEBHOOK_SECRET = env_str("GOVUK_PAY_WEBHOOK_SECRET", "")
 GOVUK_PAY_TIMEOUT_SECONDS = env_float("GOVUK_PAY_TIMEOUT_SECONDS", 10.0)
 PAYMENTS_SANDBOX_OUTAGE = env_bool("PAYMENTS_SANDBOX_OUTAGE", False)
+# A request nobody has paid for after this many days is closed, and the requester told.
+PAYMENTS_UNPAID_DAYS = env_int("PAYMENTS_UNPAID_DAYS", 14)
 
 # Security. HTTPS turns on everything `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -229,6 +229,37 @@ def release_paid_case(*, case: Case, by=None) -> Case:
     return case
 
 
+@transaction.atomic
+def withdraw_unpaid(*, case: Case, reason: str, by=None) -> Case:
+    """Close a request that was never paid for, telling the requester why. Its payments
+    must be settled first (`payments.services.cancel_unpaid_request` does both)."""
+    case = _locked(case, None)
+    if case.status != AWAITING_PAYMENT["key"]:
+        raise CaseError("Only a request waiting for its payment can be cancelled this way.")
+    reason = _require_text(reason)
+    case.status = case.service.withdrawn_state
+    case.is_closed = True
+    case.resolved_at = timezone.now()
+    _bump(case, "status", "is_closed", "resolved_at")
+    _event(
+        case,
+        EventKind.STATUS_CHANGED,
+        by,
+        public=True,
+        from_status=AWAITING_PAYMENT["key"],
+        to_status=case.status,
+        data={"reason": reason},
+    )
+    audit.record(actor=by, action="case.withdrawn_unpaid", target=case, data={"reason": reason})
+    notifications.notify_requester(
+        case=case,
+        event=NotificationEvent.PUBLIC_UPDATE,
+        update="We have closed this request because it was not paid for. Nothing was taken from your card. "
+        "If you still need it, please make a new request.",
+    )
+    return case
+
+
 def record_money_event(*, case: Case, kind: str, text: str, by=None, data: dict | None = None) -> CaseEvent:
     """A payment or refund on the case's timeline, shown to the resident too. Called by
     `payments` inside its own transaction; the money itself is recorded there."""
@@ -289,7 +320,9 @@ def change_status(
     resident and emailed to them; closing a case always tells them.
     """
     case = _locked(case, expected_version)
-    if case.service.state(status) is None:
+    if case.status == AWAITING_PAYMENT["key"]:
+        raise CaseError("This request is waiting for its payment. Take the payment, or cancel the unpaid request.")
+    if case.service.state(status) is None or status == AWAITING_PAYMENT["key"]:
         raise CaseError("Choose a status from this service's workflow.")
     if status == case.status:
         raise CaseError("The case already has that status.")

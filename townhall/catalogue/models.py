@@ -162,6 +162,13 @@ class Service(models.Model):
         return self.workflow[0]["key"]
 
     @property
+    def withdrawn_state(self) -> str:
+        """Where a request goes that will not be dealt with (never paid, say): the
+        workflow's "withdrawn" state, else its last closed one."""
+        closed = [s["key"] for s in self.workflow if s["closed"]]
+        return "withdrawn" if "withdrawn" in closed else closed[-1]
+
+    @property
     def reopen_state(self) -> str:
         """Where a reopened request goes: the first open state after the initial one."""
         open_states = [s["key"] for s in self.workflow if not s["closed"]]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:reference>/<slug:action>/", cases.case_action, name="case_action"),
     path("cases/<str:reference>/payments/card/", payments.take_card_payment, name="take_card_payment"),
     path("cases/<str:reference>/payments/counter/", payments.record_counter_payment, name="record_counter_payment"),
+    path("cases/<str:reference>/payments/cancel/", payments.cancel_unpaid, name="cancel_unpaid"),
     path("cases/<str:reference>/payments/<uuid:public_id>/refund/", payments.refund, name="refund"),
     path("customers/", customers.customers, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),

@@ -228,6 +228,7 @@ class MismatchKind(models.TextChoices):
     AMOUNT = "amount", _("Amount differs")
     REFUNDED = "refunded", _("Refunded amount differs")
     PAID_TWICE = "paid_twice", _("Request paid more than once")
+    PAID_WHILE_CLOSED = "paid_closed", _("Paid after the request was closed")
 
 
 class Mismatch(models.Model):

@@ -225,21 +225,32 @@ def _record_success(payment: Payment, *, by=None) -> None:
     audit.record(actor=by, action="payment.succeeded", target=payment, data={"amount": payment.amount})
     notifications.notify_requester(case=case, event=NotificationEvent.PAYMENT_RECEIVED, extra=receipt_values(payment))
     paid = paid_total(case)
-    if paid > case.fee:
-        Mismatch.objects.get_or_create(
-            provider=payment.provider,
-            kind=MismatchKind.PAID_TWICE,
-            provider_id=payment.provider_id or str(payment.public_id),
-            defaults={
-                "found_on": timezone.localdate(),
-                "payment": payment,
-                "detail": f"{case.reference} has been paid {format_pence(paid)} against a fee of "
-                f"{format_pence(case.fee)}: refund the extra payment.",
-            },
+    if case.is_closed:
+        _flag(
+            payment,
+            MismatchKind.PAID_WHILE_CLOSED,
+            f"{case.reference} was paid {format_pence(payment.amount)} after it was closed: refund the payment.",
+        )
+    elif paid > case.fee:
+        _flag(
+            payment,
+            MismatchKind.PAID_TWICE,
+            f"{case.reference} has been paid {format_pence(paid)} against a fee of "
+            f"{format_pence(case.fee)}: refund the extra payment.",
         )
     elif paid >= case.fee and case.status == AWAITING_PAYMENT["key"]:
         case_services.release_paid_case(case=case, by=by)
         case_paid.send(sender=Payment, case=case)
+
+
+def _flag(payment: Payment, kind: str, detail: str) -> None:
+    """Money that needs a person: listed with the reconciliation's findings."""
+    Mismatch.objects.get_or_create(
+        provider=payment.provider,
+        kind=kind,
+        provider_id=payment.provider_id or str(payment.public_id),
+        defaults={"found_on": timezone.localdate(), "payment": payment, "detail": detail},
+    )
 
 
 def receipt_values(payment: Payment) -> dict[str, str]:
@@ -314,6 +325,41 @@ def handle_webhook(*, provider_name: str, body: bytes, headers) -> None:
     # The same message delivered twice at once is recorded by the other delivery.
     with contextlib.suppress(IntegrityError):
         WebhookReceipt.objects.create(provider=provider_name, message_id=event.message_id, event_type=event.event_type)
+
+
+def cancel_unpaid_request(*, case: Case, reason: str, by=None) -> Case:
+    """Close a request that waits for its payment, first cancelling any payment still in
+    progress at the provider, so that nobody can pay for a request that is closed. If the
+    provider says it has just been paid, the payment is recorded and nothing is closed."""
+    for payment in case.payments.filter(status__in=LIVE_STATUSES):
+        provider = providers.get_provider(payment.provider)
+        try:
+            provider.cancel_payment(payment.provider_id)
+        except providers.ProviderUnavailable as error:
+            raise PaymentUnavailable(
+                "The payment service could not be reached to stop the payment in progress. Try again later."
+            ) from error
+        except providers.ProviderRefused:
+            pass  # already finished at the provider: what happened is recorded just below
+        if refresh_payment(payment, by=by).is_paid:
+            raise PaymentError("The request has just been paid for, so it was not cancelled.")
+    return case_services.withdraw_unpaid(case=case, reason=reason, by=by)
+
+
+def withdraw_abandoned_requests(*, older_than: dt.timedelta) -> int:
+    """The scheduled clear-out of requests nobody paid for: closed, and the requester told."""
+    cutoff = timezone.now() - older_than
+    withdrawn = 0
+    for case in Case.objects.filter(status=AWAITING_PAYMENT["key"], submitted_at__lt=cutoff).select_related("service"):
+        try:
+            cancel_unpaid_request(case=case, reason=f"Not paid within {older_than.days} days.")
+            withdrawn += 1
+        except PaymentUnavailable:
+            logger.warning("Provider unavailable; %s stays waiting for payment until the next run", case.reference)
+            break
+        except PaymentError:
+            continue  # paid at the last moment: now released to its team
+    return withdrawn
 
 
 def check_live_payments(*, older_than_minutes: int = 5) -> int:

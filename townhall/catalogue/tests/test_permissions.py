@@ -32,6 +32,7 @@ def pages(built) -> list[str]:
         ("service", [service]),
         ("service_edit", [service]),
         ("retire", [service]),
+        ("fees", [service]),
         ("questions", [service]),
         ("question_add", [service]),
         ("question_edit", [service, "bin"]),
@@ -63,6 +64,7 @@ def posts(built) -> list[tuple[str, dict]]:
         (reverse("catalogue:service_create"), {"name": "X", "slug": "x", "summary": "S", "channels": ["web"]}),
         (at("service_edit"), {"name": "Renamed", "summary": "S", "channels": ["web"], "reopen_days": "28"}),
         (at("retire"), {}),
+        (at("fees"), {"fee_kind": "fixed", "fee": "1", "fund_code": "HACK"}),
         (at("question_add"), {"type": "text", "revision": "0", "label": "Hacked?", "required": "yes"}),
         (at("question_edit", "bin"), {"type": "text", "revision": "0", "label": "Hacked?", "required": "yes"}),
         (at("question_move", "details"), {"direction": "up", "revision": "0"}),
@@ -78,7 +80,7 @@ def posts(built) -> list[tuple[str, dict]]:
 
 def snapshot() -> tuple:
     return (
-        list(Service.objects.values_list("name", "status", "workflow", "current_form")),
+        list(Service.objects.values_list("name", "status", "workflow", "current_form", "fee_kind", "fee_pence")),
         [(f.service_id, f.version, f.questions, f.revision, f.published_at) for f in _forms()],
         Department.objects.count(),
         list(KnowledgeArticle.objects.values_list("title", flat=True)),

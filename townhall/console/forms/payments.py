@@ -55,3 +55,14 @@ class RefundForm(GovUKForm):
         except ValueError:
             raise forms.ValidationError(_("Enter the amount in pounds, for example 12.50")) from None
         return amount
+
+
+class CancelUnpaidForm(GovUKForm):
+    prefix = "cancel"
+    reason = forms.CharField(
+        label=_("Why is the request being cancelled?"),
+        help_text=_("The requester is told the request was closed because it was not paid for."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Enter why the request is being cancelled")},
+    )

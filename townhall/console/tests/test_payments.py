@@ -206,3 +206,15 @@ def test_the_customer_360_view_shows_their_payments(paid_case, login, customer):
     page = login("agent").get(reverse("console:customer", args=[customer.pk])).content.decode()
 
     assert "Payments" in page and paid_case.reference in page and "£65" in page
+
+
+def test_staff_cancel_an_unpaid_request_with_a_reason(paid_case, login):
+    url = reverse("console:cancel_unpaid", args=[paid_case.reference])
+
+    refused = login("agent").post(url, {"once": once()})
+    done = login("agent").post(url, {"cancel-reason": "Caller no longer needs it", "once": once()})
+
+    assert refused.status_code == 400 and "Enter why the request is being cancelled" in refused.content.decode()
+    assert done.status_code == 302
+    paid_case.refresh_from_db()
+    assert paid_case.is_closed

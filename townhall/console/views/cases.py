@@ -14,10 +14,11 @@ from townhall.cases.downloads import download
 from townhall.cases.models import Case
 from townhall.cases.selectors import full_timeline
 from townhall.catalogue.answering import display_answer
+from townhall.catalogue.models import AWAITING_PAYMENT
 from townhall.catalogue.questions import parse_questions, visible_questions
 from townhall.console.access import console_view, visible_case_or_404
 from townhall.console.forms import cases as forms
-from townhall.console.forms.payments import CounterPaymentForm, RefundForm
+from townhall.console.forms.payments import CancelUnpaidForm, CounterPaymentForm, RefundForm
 from townhall.console.once import Repeated, act_once
 from townhall.console.timeline import described
 from townhall.core import audit
@@ -155,19 +156,27 @@ def _payments_panel(case: Case, user, failed) -> dict:
     """What the payments panel shows: every attempt with its refunds, and the forms this
     member of staff may use (taking what is due, or refunding what was paid)."""
     if not case.fee:  # free requests are never paid for: no queries
-        return {"payments": [], "amount_due": 0, "counter_form": None, "refund_forms": []}
+        return {"payments": [], "amount_due": 0, "counter_form": None, "cancel_form": None, "refund_forms": []}
     attempts = list(case.payments.select_related("taken_by").prefetch_related("refunds__requested_by"))
     due = amount_due(case, attempts)
-    counter_form = None
+    counter_form = cancel_form = None
     refund_forms = []
     if can_work_cases(user) and due:
         counter_form = failed if isinstance(failed, CounterPaymentForm) else CounterPaymentForm()
+    if can_work_cases(user) and case.status == AWAITING_PAYMENT["key"]:
+        cancel_form = failed if isinstance(failed, CancelUnpaidForm) else CancelUnpaidForm()
     if can_refund(user):
         for payment in attempts:
             if payment.refundable_amount:
                 mine = isinstance(failed, RefundForm) and failed.payment.pk == payment.pk
                 refund_forms.append(failed if mine else RefundForm(payment=payment))
-    return {"payments": attempts, "amount_due": due, "counter_form": counter_form, "refund_forms": refund_forms}
+    return {
+        "payments": attempts,
+        "amount_due": due,
+        "counter_form": counter_form,
+        "cancel_form": cancel_form,
+        "refund_forms": refund_forms,
+    }
 
 
 @console_view()

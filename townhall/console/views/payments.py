@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from townhall.accounts.permissions import can_refund, can_work_cases
+from townhall.cases.services import CaseError
 from townhall.catalogue.models import Channel
 from townhall.console.access import console_view, visible_case_or_404
-from townhall.console.forms.payments import CounterPaymentForm, RefundForm
+from townhall.console.forms.payments import CancelUnpaidForm, CounterPaymentForm, RefundForm
 from townhall.console.once import Repeated, act_once
 from townhall.console.views.cases import case_page
 from townhall.core.money import format_pence
@@ -116,5 +117,30 @@ def refund(request: HttpRequest, reference: str, public_id) -> HttpResponse:
                 _("A refund of %(amount)s is on its way to the payer. It shows on the timeline once made.")
                 % {"amount": format_pence(amount)},
             )
+            return redirect(_case_url(case))
+    return case_page(request, case, failed=form, status=400)
+
+
+@require_POST
+@console_view()
+def cancel_unpaid(request: HttpRequest, reference: str) -> HttpResponse:
+    """Close a request nobody is going to pay for, stopping any payment still in progress."""
+    case = _workable_case(request, reference)
+    form = CancelUnpaidForm(request.POST)
+    if form.is_valid():
+
+        def cancel() -> str:
+            payments.cancel_unpaid_request(case=case, reason=form.cleaned_data["reason"], by=request.user)
+            return _case_url(case)
+
+        try:
+            act_once(request, cancel)
+        except Repeated as repeated:
+            messages.info(request, _("That was already done."))
+            return redirect(repeated.redirect_to)
+        except (payments.PaymentError, CaseError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The unpaid request was cancelled and the requester told."))
             return redirect(_case_url(case))
     return case_page(request, case, failed=form, status=400)

@@ -346,3 +346,82 @@ def test_a_modules_refund_rule_can_refuse():
     with pytest.raises(services.PaymentError, match="24 hours"):
         services.request_refund(payment=payment, amount=100, reason="Asked", by=StaffFactory())
     assert payment.refunds.count() == 0
+
+
+# Requests nobody pays for
+
+
+def test_cancelling_an_unpaid_request_stops_the_payment_in_progress_and_tells_the_requester():
+    case = awaiting_case()
+    payment = start(case)
+
+    services.cancel_unpaid_request(case=case, reason="The resident changed their mind", by=StaffFactory())
+
+    case.refresh_from_db()
+    payment.refresh_from_db()
+    assert case.is_closed and case.status == "withdrawn"
+    assert payment.status == PaymentStatus.CANCELLED
+    assert SandboxProvider().get_payment(payment.provider_id).status == providers.CANCELLED
+    assert Notification.objects.filter(case=case, event="public_update", body__contains="not paid for").exists()
+
+
+def test_a_request_paid_just_before_it_was_cancelled_stays_open_and_paid():
+    case = awaiting_case()
+    payment = start(case)
+    SandboxProvider().complete(payment.provider_id, "success")
+
+    with pytest.raises(services.PaymentError, match="just been paid"):
+        services.cancel_unpaid_request(case=case, reason="Too late", by=None)
+
+    case.refresh_from_db()
+    assert not case.is_closed and case.status == case.service.initial_state
+
+
+def test_a_request_cannot_be_cancelled_while_the_provider_is_down(settings):
+    case = awaiting_case()
+    start(case)
+    settings.PAYMENTS_SANDBOX_OUTAGE = True
+
+    with pytest.raises(services.PaymentUnavailable):
+        services.cancel_unpaid_request(case=case, reason="Gone", by=None)
+
+    case.refresh_from_db()
+    assert case.status == AWAITING_PAYMENT["key"]
+
+
+def test_requests_unpaid_for_too_long_are_withdrawn_by_the_scheduled_job():
+    old, recent = awaiting_case(), awaiting_case()
+    type(old).objects.filter(pk=old.pk).update(submitted_at=timezone.now() - dt.timedelta(days=15))
+
+    assert services.withdraw_abandoned_requests(older_than=dt.timedelta(days=14)) == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.is_closed and not recent.is_closed
+
+
+def test_money_arriving_for_a_closed_request_is_flagged_to_be_refunded():
+    case = awaiting_case()
+    payment = start(case)
+    services.cancel_unpaid_request(case=case, reason="Closed", by=None)
+    # The provider took the money after all (its cancel raced the payer).
+    type(payment).objects.filter(pk=payment.pk).update(status=PaymentStatus.STARTED)
+    from townhall.payments.models import SandboxPayment
+
+    SandboxPayment.objects.filter(token=payment.provider_id).update(status="success", failure_code="")
+
+    services.refresh_payment(payment)
+
+    mismatch = Mismatch.objects.get(kind=MismatchKind.PAID_WHILE_CLOSED)
+    assert case.reference in mismatch.detail
+    case.refresh_from_db()
+    assert case.is_closed
+
+
+def test_staff_cannot_move_an_unpaid_request_through_the_workflow():
+    from townhall.cases.services import CaseError, change_status
+
+    case = awaiting_case()
+
+    with pytest.raises(CaseError, match="waiting for its payment"):
+        change_status(case=case, status="in_progress", by=StaffFactory())
