@@ -257,7 +257,8 @@ def _build_cases(rng: random.Random, count: int, customers: list[Customer], staf
         )
         submitted = now - dt.timedelta(days=rng.random() ** 1.5 * 120, minutes=rng.randrange(600))
         if case.fee and not _paid(rng, case, channel, agent):
-            _backdate(case, submitted, service, rng)
+            # Left unpaid days ago, not months: the nightly job withdraws older ones.
+            _backdate(case, now - dt.timedelta(days=rng.random() * 10), service, rng)
             continue
         _progress(rng, case, service, team_members.get(service.team_id) or [staff["admin@wexmoor.example"]])
         _backdate(case, submitted, service, rng)

@@ -33,6 +33,7 @@ from townhall.payments.staff_forms import ExportRangeForm, RecheckForm, ReportRa
 FINANCE_ACTORS = FINANCE_VIEWERS - {Role.AUDITOR}
 
 finance_view = staff_required(*FINANCE_VIEWERS)
+DEFAULT_DAYS = 7
 finance_action = staff_required(*FINANCE_ACTORS)
 
 
@@ -44,12 +45,14 @@ def _can_act(user) -> bool:
 
 
 def _report_range(request: HttpRequest) -> tuple[ReportRangeForm, dt.date | None, dt.date | None]:
-    """The form and the days it asks for: yesterday until someone chooses; None when the
-    chosen dates are wrong (the form then says why)."""
+    """The form and the days it asks for: the last seven days, today's takings so far
+    included, until someone chooses; None when the chosen dates are wrong (the form then
+    says why)."""
     asked = any(name.startswith(("start_", "end_")) for name in request.GET)
     if not asked:
-        day = yesterday()
-        return ReportRangeForm(initial={"start": day, "end": day}), day, day
+        end = timezone.localdate()
+        start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        return ReportRangeForm(initial={"start": start, "end": end}), start, end
     form = ReportRangeForm(request.GET)
     if not form.is_valid():
         return form, None, None

@@ -196,12 +196,12 @@ def test_the_report_page_shows_money_in_pounds_by_fund_and_channel(day_of_money,
     assert 'aria-current="page"' in page
 
 
-def test_the_report_opens_on_yesterday(login):
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+def test_the_report_opens_on_the_last_seven_days_today_included(login):
+    today = timezone.localdate()
 
     response = login("auditor").get(reverse("finance:report"))
 
-    assert (response.context["report"].start, response.context["report"].end) == (yesterday, yesterday)
+    assert (response.context["report"].start, response.context["report"].end) == (today - dt.timedelta(days=6), today)
     assert "No money was taken or refunded on these days." in response.content.decode()
 
 
