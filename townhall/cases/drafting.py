@@ -6,8 +6,8 @@ answered, so changing an earlier answer brings in (or drops) the questions that 
 on it. `submit_case` checks every answer again, so nothing here is the last word.
 
 Files uploaded to a draft are stored at `drafts/<draft token>/<random id>` and listed in
-the answer; `submit_case` makes them the case's attachments, and discarding or purging
-the draft deletes them.
+the answer; `submit_case` makes them the case's attachments (and deletes any a later
+answer left out), and discarding or purging the draft deletes them.
 """
 
 import datetime as dt
@@ -131,9 +131,10 @@ def _draft_files(draft: Draft) -> list[str]:
 
 
 @transaction.atomic
-def discard_draft(*, draft: Draft) -> None:
-    """Delete a form in progress and the files uploaded to it."""
-    paths = _draft_files(draft)
+def discard_draft(*, draft: Draft, keep: frozenset[str] = frozenset()) -> None:
+    """Delete a form in progress and the files uploaded to it, but those in `keep` (the
+    ones a submitted request took as its attachments)."""
+    paths = [path for path in _draft_files(draft) if path not in keep]
     draft.delete()
     transaction.on_commit(lambda: [default_storage.delete(path) for path in paths])
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townhall.cases import drafting
 from townhall.cases.models import Attachment, Case, CaseEvent, Draft, EventKind, Priority
 from townhall.catalogue.answering import clean_answers
 from townhall.catalogue.fees import price_for
@@ -191,7 +192,9 @@ def _create_case(
         contact.case = case
         contact.save(update_fields=["case"])
     if draft is not None:
-        draft.delete()
+        # Files uploaded to questions a later answer hid are personal data nobody needs.
+        attached = frozenset(stored["path"] for key in _file_keys(questions) for stored in answers.get(key, []))
+        drafting.discard_draft(draft=draft, keep=attached)
     audit.record(actor=by, action="case.submitted", target=case, data={"reference": case.reference, "channel": channel})
     if not fee:
         notifications.notify_requester(case=case, event=NotificationEvent.SUBMITTED)
@@ -293,18 +296,20 @@ def _first_location(questions, answers, address) -> tuple[Decimal | None, Decima
     return None, None
 
 
+def _file_keys(questions) -> list[str]:
+    return [question.key for question in questions if question.type == "file"]
+
+
 def _attach_answered_files(case: Case, questions, answers: dict, by) -> None:
-    for question in questions:
-        if question.type != "file":
-            continue
-        for stored in answers.get(question.key, []):
+    for key in _file_keys(questions):
+        for stored in answers.get(key, []):
             Attachment.objects.create(
                 case=case,
                 file=stored["path"],
                 original_name=stored["name"],
                 content_type=stored["content_type"],
                 size=stored["size"],
-                question_key=question.key,
+                question_key=key,
                 uploaded_by=by if _label(by) else None,
             )
 

@@ -322,6 +322,7 @@ def handle_webhook(*, provider_name: str, body: bytes, headers) -> None:
     payment = Payment.objects.filter(provider=provider_name, provider_id=event.provider_id).first()
     if payment is not None:
         refresh_payment(payment)
+        check_submitted_refunds(payment=payment)  # a "refunded" event: record it now, not at the next run
     # The same message delivered twice at once is recorded by the other delivery.
     with contextlib.suppress(IntegrityError):
         WebhookReceipt.objects.create(provider=provider_name, message_id=event.message_id, event_type=event.event_type)
@@ -443,10 +444,12 @@ def send_refund(payload: dict, delivery_key: str) -> None:
             _refund_failed(refund, "The card provider could not make the refund.")
 
 
-def check_submitted_refunds() -> int:
-    """The scheduled check of refunds the provider has accepted but not yet made."""
+def check_submitted_refunds(*, payment: Payment | None = None) -> int:
+    """The scheduled check of refunds the provider has accepted but not yet made (of one
+    payment, when its webhook says something happened)."""
     checked = 0
-    for refund in Refund.objects.filter(status=RefundStatus.SUBMITTED).select_related("payment"):
+    submitted = Refund.objects.filter(status=RefundStatus.SUBMITTED).select_related("payment")
+    for refund in submitted.filter(payment=payment) if payment else submitted:
         try:
             result = providers.get_provider(refund.payment.provider).get_refund(
                 refund.payment.provider_id, refund.provider_refund_id

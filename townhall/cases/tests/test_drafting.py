@@ -100,3 +100,34 @@ def test_a_file_refused_by_the_draft_is_not_left_in_storage(photo_service, media
         drafting.add_draft_file(draft=draft, question=question, upload=SimpleUploadedFile("a.png", PNG))
 
     assert not [path for path in (media / "drafts").rglob("*") if path.is_file()]
+
+
+def test_submitting_keeps_the_answered_files_and_deletes_those_a_later_answer_hid(django_capture_on_commit_callbacks):
+    from townhall.cases.services import submit_case
+
+    service = ServiceFactory(
+        questions=[
+            {"key": "damaged", "type": "yes_no", "label": "Is it damaged?", "required": True},
+            {"key": "photo", "type": "file", "label": "Add a photo", "required": False},
+            {
+                "key": "damage",
+                "type": "file",
+                "label": "Photo of the damage",
+                "required": False,
+                "show_if": {"question": "damaged", "equals": "yes"},
+            },
+        ]
+    )
+    draft = drafting.start_draft(service=service, channel=Channel.WEB)
+    questions = {q.key: q for q in parse_questions(service.current_form.questions)}
+    drafting.save_answer(draft=draft, question=questions["damaged"], value="yes")
+    kept = drafting.add_draft_file(draft=draft, question=questions["photo"], upload=SimpleUploadedFile("a.png", PNG))
+    hidden = drafting.add_draft_file(draft=draft, question=questions["damage"], upload=SimpleUploadedFile("b.png", PNG))
+    drafting.save_answer(draft=draft, question=questions["damaged"], value="no")  # hides the damage photo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit_case(service=service, answers=draft.answers, channel=Channel.WEB, draft=draft)
+
+    assert [a.file.name for a in case.attachments.all()] == [kept["path"]]
+    assert default_storage.exists(kept["path"])
+    assert not default_storage.exists(hidden["path"])

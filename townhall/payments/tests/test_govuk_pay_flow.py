@@ -18,6 +18,11 @@ def govuk_pay(settings, fake_govuk_pay):
     return fake_govuk_pay
 
 
+def as_meta(headers: dict) -> dict:
+    """Webhook headers as the test client takes them."""
+    return {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
+
+
 def start(case):
     return services.start_payment(
         case=case, channel="web", by=None, return_url_for=return_url_for, after_url=f"/requests/{case.reference}/pay/"
@@ -42,7 +47,7 @@ def test_a_signed_webhook_settles_the_payment_and_a_replay_changes_nothing(clien
     govuk_pay.complete(payment.provider_id, "success")
     body, headers = govuk_pay.webhook(payment.provider_id, message_id="msg-1")
     url = reverse("payments:webhook", args=["govuk_pay"])
-    http_headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
+    http_headers = as_meta(headers)
 
     first = client.post(url, body, content_type="application/json", **http_headers)
     replay = client.post(url, body, content_type="application/json", **http_headers)
@@ -77,7 +82,7 @@ def test_the_webhook_body_is_not_trusted_the_provider_is_asked(client, govuk_pay
     case = awaiting_case()
     payment = start(case)  # never paid
     body, headers = govuk_pay.webhook(payment.provider_id, "card_payment_succeeded")
-    http_headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
+    http_headers = as_meta(headers)
 
     client.post(reverse("payments:webhook", args=["govuk_pay"]), body, content_type="application/json", **http_headers)
 
@@ -120,3 +125,21 @@ def test_a_refund_the_provider_accepts_is_posted_when_it_succeeds(govuk_pay, dja
     refund.refresh_from_db()
     assert refund.status == RefundStatus.SUCCESS
     assert LedgerEntry.objects.filter(kind="refund").get().amount == -3500
+
+
+def test_a_refunded_webhook_records_the_refund_at_once(client, govuk_pay, django_capture_on_commit_callbacks):
+    case = awaiting_case()
+    payment = start(case)
+    govuk_pay.complete(payment.provider_id, "success")
+    payment = services.refresh_payment(payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = services.request_refund(payment=payment, amount=1000, reason="Partly", by=None)
+    refund.refresh_from_db()
+    govuk_pay.refund_succeeds(payment.provider_id, refund.provider_refund_id)
+    body, headers = govuk_pay.webhook(payment.provider_id, "card_payment_refunded")
+    http_headers = as_meta(headers)
+
+    client.post(reverse("payments:webhook", args=["govuk_pay"]), body, content_type="application/json", **http_headers)
+
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCESS
