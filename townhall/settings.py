@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "townhall.cases",
     "townhall.notifications",
     "townhall.payments",
+    "townhall.waste",
     "townhall.portal",
     "townhall.console",
     "townhall.demo",
