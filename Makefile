@@ -47,6 +47,7 @@ check: $(VENV)/.installed build/townhall.css
 	DATABASE_URL=$(CHECK_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 	TOWNHALL_DEMO=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-value-for-checks \
 		ALLOWED_HOSTS=townhall.example.gov.uk DATABASE_URL=$(CHECK_DATABASE_URL) \
+		PAYMENTS_PROVIDER=govuk_pay GOVUK_PAY_API_KEY=api_test_check-deploy \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: install build/townhall.css
