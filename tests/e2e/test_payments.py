@@ -104,7 +104,9 @@ def test_a_resident_who_abandons_the_card_page_pays_later_from_my_account(page: 
     choose_on_the_card_page(page, "The payment succeeds")
 
     expect(page.locator(".govuk-panel")).to_contain_text("Request received")
-    assert Payment.objects.count() == 1  # the first payment, finished: not a second charge
+    # The abandoned card page's payment was cancelled at the provider: one charge, not two.
+    assert sorted(Payment.objects.values_list("status", flat=True)) == ["cancelled", "success"]
+    assert LedgerEntry.objects.count() == 1
 
 
 def test_an_agent_takes_a_card_payment_on_the_phone(page: Page, paid_service):

@@ -86,6 +86,7 @@ def start_payment(
     agent keys the caller's card on the provider's page (MOTO). Raises PaymentError when
     nothing is due, PaymentUnavailable when the provider is down.
     """
+    _settle_live_payment(case, moto=channel == Channel.PHONE, by=by)
     payment = _live_or_new_payment(case=case, channel=channel, by=by, after_url=after_url, email=email)
     if payment.provider_id:
         return payment
@@ -123,6 +124,37 @@ def start_payment(
     if failure is not None:
         raise PaymentError("The payment could not be set up. Nothing has been taken from your card.") from failure
     return payment
+
+
+def _settle_live_payment(case: Case, *, moto: bool, by) -> None:
+    """Before sending anyone to pay: find out how the payment in progress stands. Unused
+    (a double click, a retry) it is sent to again; once the payer has been on the provider's
+    page its link is spent, so it is cancelled and a new one made, as it is when the payer
+    comes by another channel. One being authorised is left to finish."""
+    live = case.payments.filter(status__in=LIVE_STATUSES).first()
+    if live is None or not live.provider_id:
+        return
+    live = refresh_payment(live, by=by)
+    if live.status == PaymentStatus.CREATED and live.moto == moto:
+        return
+    if live.status in (PaymentStatus.SUBMITTED, PaymentStatus.CAPTURABLE):
+        raise PaymentError("The payment is being authorised by the card provider. Check again in a minute.")
+    if live.is_live:
+        try:
+            providers.get_provider(live.provider).cancel_payment(live.provider_id)
+        except providers.ProviderUnavailable as error:
+            raise PaymentUnavailable("The payment service is not responding at the moment. Try again later.") from error
+        except providers.ProviderRefused:
+            pass  # it finished meanwhile: recorded just below
+        refresh_payment(live, by=by)
+
+
+def settled_quietly(payment: Payment) -> Payment:
+    """The payment as the provider has it now, or as recorded if the provider cannot say."""
+    try:
+        return refresh_payment(payment)
+    except PaymentUnavailable:
+        return payment
 
 
 def _record_start_failure(payment: Payment, error: providers.ProviderError, *, by) -> None:

@@ -425,3 +425,26 @@ def test_staff_cannot_move_an_unpaid_request_through_the_workflow():
 
     with pytest.raises(CaseError, match="waiting for its payment"):
         change_status(case=case, status="in_progress", by=StaffFactory())
+
+
+def test_a_payment_started_on_the_phone_is_cancelled_when_the_resident_pays_online():
+    case = awaiting_case(channel=Channel.PHONE)
+    on_the_phone = start(case, channel=Channel.PHONE, by=StaffFactory())
+
+    online = start(case)
+
+    on_the_phone.refresh_from_db()
+    assert on_the_phone.status == PaymentStatus.CANCELLED
+    assert online.is_live and not online.moto
+
+
+def test_a_payment_being_authorised_is_left_to_finish():
+    case = awaiting_case()
+    payment = start(case)
+    from townhall.payments.models import SandboxPayment
+
+    SandboxPayment.objects.filter(token=payment.provider_id).update(status="submitted")
+
+    with pytest.raises(services.PaymentError, match="being authorised"):
+        start(case)
+    assert case.payments.count() == 1

@@ -103,19 +103,35 @@ def test_the_amount_comes_from_the_server_whatever_the_browser_sends(client, pai
     assert Payment.objects.get().amount == 3550
 
 
-def test_a_payer_who_closed_the_browser_can_come_back_and_is_not_charged_twice(client, paid):
+def test_a_payer_who_paid_then_closed_the_browser_finds_the_request_confirmed(client, paid):
     submit(client, paid, fill_in(client, paid))
     payment = Payment.objects.get()
     client.post(payment.next_url, {"outcome": "success"})  # paid, but never came back to us
     case = Case.objects.get()
 
+    response = client.get(reverse("portal:payment", args=[case.reference]))
+
+    assert response["Location"] == reverse("portal:submitted", args=[case.reference])
+    assert Payment.objects.get().status == PaymentStatus.SUCCESS
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_a_payer_who_left_the_card_page_unpaid_starts_a_fresh_payment_not_a_second_charge(client, paid):
+    submit(client, paid, fill_in(client, paid))
+    first = Payment.objects.get()
+    client.get(first.next_url)  # opened the card page, then closed the browser
+    case = Case.objects.get()
+
     page = client.get(reverse("portal:payment", args=[case.reference])).content.decode()
-    assert "Your payment is not finished" in page
     again = client.post(reverse("portal:payment", args=[case.reference]))
 
-    assert again["Location"] == payment.next_url  # the same payment, not a second charge
-    client.get(reverse("payments:return", args=[payment.return_token]))
-    assert Payment.objects.get().status == PaymentStatus.SUCCESS
+    assert "Your payment is not finished" in page
+    first.refresh_from_db()
+    second = Payment.objects.exclude(pk=first.pk).get()
+    assert first.status == PaymentStatus.CANCELLED
+    assert again["Location"] == second.next_url
+    pay_on_sandbox(client, second.next_url)
+    assert LedgerEntry.objects.count() == 1
 
 
 def test_the_provider_being_down_says_so_and_keeps_the_request(client, paid, settings):

@@ -251,6 +251,8 @@ def payment(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         return _pay(request, case)
     latest = case.payments.first()
+    if latest is not None and latest.is_live and payments.settled_quietly(latest).is_paid:
+        return redirect("portal:submitted", case.reference)  # paid, then closed the browser
     return render(
         request,
         "portal/journey/payment.html",
@@ -269,6 +271,8 @@ def _pay(request: HttpRequest, case: Case) -> HttpResponse:
             after_url=reverse("portal:payment", args=[case.reference]),
         )
     except payments.PaymentError as error:
-        messages.error(request, str(error))
+        case.refresh_from_db(fields=["status"])
+        if case.status == AWAITING_PAYMENT["key"]:  # else it was paid after all: on to the confirmation
+            messages.error(request, str(error))
         return redirect("portal:payment", case.reference)
     return redirect(started.next_url)
