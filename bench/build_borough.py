@@ -59,9 +59,11 @@ def build(cases: int) -> None:
     log(started, "migrated")
     have = Case.objects.count()
     if have >= cases:
+        _rounds(started)
         log(started, f"already holds {have:,} cases; nothing to do")
         return
     _configure(started)
+    _rounds(started)
     with transaction.atomic():
         _bulk(started, cases - have)
     from django.db import connection
@@ -81,6 +83,27 @@ def _configure(started: float) -> None:
     # Two customers: the demo resident (with a login) and one with an alert.
     build_demo(sizes={"properties": PROPERTIES, "customers": 2, "cases": 0, "contacts": 0}, seed=SEED)
     log(started, "gazetteer, catalogue and staff built")
+
+
+def _rounds(started: float) -> None:
+    """Every home on its bin rounds, as the demo has them: the rounds through the ORM (a few
+    hundred), the ~350,000 places on them with COPY. Skipped once any property is on a round."""
+    from django.db import transaction
+
+    from townhall.waste import services as waste_services
+    from townhall.waste.demo import demo_places, save_demo_changes, save_demo_rounds
+    from townhall.waste.models import PropertyRound
+
+    if PropertyRound.objects.exists():
+        return
+    with transaction.atomic():
+        rounds = save_demo_rounds()
+        # Listed first: the connection is busy while COPY runs.
+        rows = list(demo_places(rounds, seed=SEED))
+        places = _copy("waste_propertyround", ["property_id", "round_id", "stream"], rows)
+        save_demo_changes()
+        waste_services.bump_schedule_version()
+    log(started, f"{len(rounds):,} bin rounds serving {places:,} places")
 
 
 def _copy(table: str, columns: list[str], rows) -> int:

@@ -9,6 +9,7 @@ when a page misses its target in bench/targets.json.
 """
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -64,6 +65,16 @@ def measurements() -> list[tuple[str, Callable[[], object]]]:
     )
     someone = Customer.objects.filter(user__isnull=True).order_by("id")[500]
     postcode = Property.objects.order_by("id").values_list("postcode", flat=True)[5000]
+    # Bin days: a home on rounds, and enough others that each request of the first-view row is a cold one.
+    from townhall.waste.models import PropertyRound
+
+    homes = list(
+        PropertyRound.objects.filter(stream="refuse")
+        .order_by("property_id")
+        .values_list("property__uprn", flat=True)[100:1100]
+    )
+    home = homes[0] if homes else 0
+    cold_homes = itertools.cycle(homes[1:] or [0])  # cold while fewer than 1,000 requests are timed
     queue_filter = f"?team=mine&state=open&overdue=on&ward={ward.pk}&service={service.pk}"
 
     def get(client: Client, url: str) -> Callable[[], object]:
@@ -75,6 +86,10 @@ def measurements() -> list[tuple[str, Callable[[], object]]]:
 
         return request
 
+    def first_view() -> object:
+        # A home whose bin days nobody has looked at since the schedule last changed.
+        return get(public, f"/bins/{next(cold_homes)}/")()
+
     return [
         ("public: home", get(public, "/")),
         ("public: services A-Z", get(public, "/services/")),
@@ -82,6 +97,11 @@ def measurements() -> list[tuple[str, Callable[[], object]]]:
         ("public: service start page", get(public, f"/services/{service.slug}/")),
         ("lookup: properties_at_postcode", lambda: properties_at_postcode(postcode)),
         ("lookup: search_properties('mill')", lambda: search_properties("mill")),
+        ("bins: find address by postcode", get(public, f"/bins/?postcode={postcode.replace(' ', '+')}")),
+        ("bins: bin days page", get(public, f"/bins/{home}/")),
+        ("bins: bin days page, first view", first_view),
+        ("bins: collections.json", get(public, f"/bins/{home}/collections.json")),
+        ("bins: calendar.ics", get(public, f"/bins/{home}/calendar.ics")),
         ("account: my requests", get(resident, "/account/requests/")),
         ("console: dashboard", get(manager, "/staff/")),
         ("console: queue", get(manager, "/staff/queues/")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "townhall.cases",
     "townhall.notifications",
     "townhall.payments",
+    "townhall.bookings",
     "townhall.waste",
     "townhall.portal",
     "townhall.console",
@@ -233,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "check-submitted-refunds": {"task": "townhall.payments.tasks.check_submitted_refunds", "schedule": 15 * 60.0},
+    # Bookings held but not confirmed (not paid for) in time give their places back.
+    "release-expired-holds": {"task": "townhall.bookings.tasks.release_expired_holds", "schedule": 60.0},
     # Yesterday's provider records against ours, early each morning.
     "reconcile-payments": {
         "task": "townhall.payments.tasks.reconcile_yesterday",

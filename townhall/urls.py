@@ -11,7 +11,11 @@ urlpatterns = [
     path("account/auth/", include("allauth.urls")),
     path("staff/catalogue/", include("townhall.catalogue.urls")),
     path("staff/payments/", include("townhall.payments.staff_urls")),
+    path("staff/bookings/", include("townhall.bookings.staff_urls")),
+    path("staff/crews/", include(("townhall.waste.crew_urls", "crews"))),
     path("staff/", include("townhall.console.urls")),
     path("payments/", include("townhall.payments.urls")),
+    path("bins/", include(("townhall.waste.bins_urls", "bins"))),
+    path("bins/", include(("townhall.waste.missed_urls", "missed"))),
     path("", include("townhall.portal.urls")),
 ]

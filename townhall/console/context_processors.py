@@ -30,6 +30,9 @@ def console_navigation(request: HttpRequest) -> dict:
     if can_work_cases(user):
         items.append((_("Take a contact"), reverse("console:contact_start"), ("console:contact",)))
     items.append((_("Customers"), reverse("console:customers"), ("console:customer",)))
+    # Agents answer "when is my bin day?" from the same pages residents use.
+    items.append((_("Bin days"), reverse("bins:find"), ("bins:",)))
+    items.append((_("Bookings"), reverse("bookings:calendars"), ("bookings:",)))
     if can_edit_catalogue(user):
         items.append((_("Catalogue"), "/staff/catalogue/", ("catalogue:",)))
     if can_view_finance(user):

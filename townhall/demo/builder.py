@@ -40,6 +40,7 @@ from townhall.notifications.models import Notification
 from townhall.payments import services as payments
 from townhall.payments.models import Method, Payment
 from townhall.payments.providers.sandbox import SandboxProvider
+from townhall.waste.demo import build_demo_rounds
 
 SCALES = {
     "demo": {"properties": 5200, "customers": 320, "cases": 900, "contacts": 600},
@@ -119,6 +120,7 @@ def build_demo(*, scale: str = "demo", seed: int = 2026, sizes: dict[str, int] |
     sizes = sizes or SCALES[scale]
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     build_demo_gazetteer(properties=sizes["properties"], seed=seed)
+    build_demo_rounds(seed=seed)
     _build_catalogue()
     staff = people.build_staff()
     customers = _build_customers(rng, sizes["customers"])

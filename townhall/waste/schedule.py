@@ -3,7 +3,7 @@
 A bank holiday slips the rest of its week: a round that collects on or after the holiday
 collects one day later for each holiday so far that week (Easter Monday's rubbish goes
 on Tuesday, Friday's on Saturday), landing on the next day that is not a holiday
-itself. A `ScheduleChange` (Christmas, a strike, snow) overrides that, moving or
+itself, and on the Saturday at the latest. A `ScheduleChange` (Christmas, a strike, snow) overrides that, moving or
 cancelling one collection of one round, or of every round on that day.
 """
 
@@ -60,7 +60,9 @@ def _after_bank_holidays(day: dt.date, holidays: frozenset[dt.date]) -> dt.date:
     moved = day + dt.timedelta(days=slip)
     while slip and moved in holidays:
         moved += dt.timedelta(days=1)
-    return moved
+    # Crews work Saturdays to catch up, never Sundays: a week with two holidays ends there.
+    saturday = monday + dt.timedelta(days=5)
+    return min(moved, max(saturday, day))
 
 
 def collections(

@@ -56,44 +56,7 @@ def schedule_version() -> int:
 
 def bin_days(property_: Property, *, today: dt.date | None = None) -> list[BinDays]:
     """Each of the property's collections: last, next and the coming weeks' days."""
-    today = today or timezone.localdate()
-    key = f"waste:bin-days:{property_.uprn}:{schedule_version()}:{today.isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        found = _bin_days(property_, today)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
-
-
-def _bin_days(property_: Property, today: dt.date) -> list[BinDays]:
-    places = list(
-        PropertyRound.objects.filter(property=property_, round__active=True)
-        .exclude(stream__in=BY_SUBSCRIPTION)
-        .select_related("round")
-    )
-    rounds = [place.round for place in places]
-    start = today - dt.timedelta(weeks=LOOK_BACK_WEEKS)
-    end = today + dt.timedelta(weeks=UPCOMING_WEEKS)
-    changes = schedule.changes_between(start, end, rounds)
-    result = []
-    for round_ in sorted(rounds, key=lambda r: list(Stream.values).index(r.stream)):
-        days = schedule.collections(round_, start, end, changes=changes)
-        past = [day for day in days if day.date < today and not day.cancelled]
-        coming = [day for day in days if day.date >= today]
-        result.append(
-            BinDays(
-                stream=round_.stream,
-                label=str(Stream(round_.stream).label),
-                round_code=round_.code,
-                round_name=round_.name,
-                frequency_weeks=round_.frequency_weeks,
-                weekday=round_.weekday,
-                last=past[-1] if past else None,
-                next=next((day for day in coming if not day.cancelled), None),
-                upcoming=coming,
-            )
-        )
-    return result
+    return bin_days_ahead(property_, weeks=UPCOMING_WEEKS, today=today)
 
 
 def as_json(property_: Property, days: list[BinDays]) -> dict:
@@ -127,3 +90,45 @@ def as_json(property_: Property, days: list[BinDays]) -> dict:
             for bins in days
         ],
     }
+
+
+def bin_days_ahead(property_: Property, *, weeks: int, today: dt.date | None = None) -> list[BinDays]:
+    """The property's collections with `weeks` of coming days (the page's eight, the
+    calendar feed's year, the printable view's quarter), cached under the schedule version."""
+    today = today or timezone.localdate()
+    key = f"waste:bin-days-ahead:{property_.uprn}:{weeks}:{schedule_version()}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = _bin_days_until(property_, today, today + dt.timedelta(weeks=weeks))
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _bin_days_until(property_: Property, today: dt.date, end: dt.date) -> list[BinDays]:
+    places = list(
+        PropertyRound.objects.filter(property=property_, round__active=True)
+        .exclude(stream__in=BY_SUBSCRIPTION)
+        .select_related("round")
+    )
+    rounds = sorted((place.round for place in places), key=lambda r: list(Stream.values).index(r.stream))
+    start = today - dt.timedelta(weeks=LOOK_BACK_WEEKS)
+    changes = schedule.changes_between(start, end, rounds)
+    result = []
+    for round_ in rounds:
+        days = schedule.collections(round_, start, end, changes=changes)
+        past = [day for day in days if day.date < today and not day.cancelled]
+        coming = [day for day in days if day.date >= today]
+        result.append(
+            BinDays(
+                stream=round_.stream,
+                label=str(Stream(round_.stream).label),
+                round_code=round_.code,
+                round_name=round_.name,
+                frequency_weeks=round_.frequency_weeks,
+                weekday=round_.weekday,
+                last=past[-1] if past else None,
+                next=next((day for day in coming if not day.cancelled), None),
+                upcoming=coming,
+            )
+        )
+    return result

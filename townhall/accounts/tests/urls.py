@@ -24,5 +24,6 @@ urlpatterns = [
     path("bare-staff/", staff_required(page), name="bare_staff_page"),
     path("admins-only/", staff_required(Role.COUNCIL_ADMIN)(page), name="admins_only_page"),
     path("case-workers/", staff_required(Role.AGENT, Role.OFFICER)(page), name="case_workers_page"),
+    path("bins/", include(("townhall.waste.bins_urls", "bins"))),  # in the public site's navigation
     path("", include("townhall.portal.urls")),
 ]

@@ -20,7 +20,15 @@ def _labels(context) -> list[str]:
 
 
 def test_an_officer_sees_the_console_without_catalogue_or_outbox(officer):
-    assert _labels(_navigation(officer)) == ["Dashboard", "Queues", "Take a contact", "Customers", "Sent mail"]
+    assert _labels(_navigation(officer)) == [
+        "Dashboard",
+        "Queues",
+        "Take a contact",
+        "Customers",
+        "Bin days",
+        "Bookings",
+        "Sent mail",
+    ]
 
 
 def test_a_council_admin_also_sees_the_catalogue_and_the_outbox(admin):

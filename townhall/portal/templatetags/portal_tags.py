@@ -40,9 +40,12 @@ def portal_navigation(context, section: str | None = None) -> dict:
     match = request.resolver_match
     if section is None and match and match.namespace == "portal":
         section = SECTIONS.get(match.url_name)
+    elif section is None and match and match.namespace in ("bins", "missed"):
+        section = "bins"
     items = [
         ("home", _("Home"), reverse("portal:home")),
         ("services", _("Services A to Z"), reverse("portal:services")),
+        ("bins", _("Bin days"), reverse("bins:find")),
         ("track", _("Track a request"), reverse("portal:track")),
     ]
     return {

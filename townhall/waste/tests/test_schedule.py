@@ -92,3 +92,12 @@ def test_a_collection_moved_into_the_window_from_before_it_is_found():
     found = schedule.collections(friday, dt.date(2026, 6, 8), dt.date(2026, 6, 10), holidays=NO_HOLIDAYS)
 
     assert dates(found) == [dt.date(2026, 6, 8)]
+
+
+def test_a_week_with_two_holidays_catches_up_on_saturday_never_sunday():
+    friday = RoundFactory(weekday=4, anchor_date=dt.date(2027, 1, 1))
+    holidays = frozenset({dt.date(2026, 12, 28), dt.date(2027, 1, 1)})
+
+    (new_year,) = schedule.collections(friday, dt.date(2026, 12, 28), dt.date(2027, 1, 3), holidays=holidays)
+
+    assert new_year.date == dt.date(2027, 1, 2)

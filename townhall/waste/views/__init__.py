@@ -1,0 +1,2 @@
+"""The waste pages, a module per flow: `bins` (bin days), `missed` (missed collections),
+`crews` (the crews' own pages)."""
