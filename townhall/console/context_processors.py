@@ -14,6 +14,7 @@ from townhall.accounts.permissions import (
     is_staff_user,
 )
 from townhall.console import contacts
+from townhall.waste.crews import CREW_ROLES
 
 OUTBOX_ROLES = (Role.TEAM_MANAGER, Role.COUNCIL_ADMIN)
 
@@ -33,6 +34,8 @@ def console_navigation(request: HttpRequest) -> dict:
     # Agents answer "when is my bin day?" from the same pages residents use.
     items.append((_("Bin days"), reverse("bins:find"), ("bins:",)))
     items.append((_("Bookings"), reverse("bookings:calendars"), ("bookings:",)))
+    if has_role(user, *CREW_ROLES):  # the page itself also checks the team
+        items.append((_("Crews"), reverse("crews:today"), ("crews:",)))
     if can_edit_catalogue(user):
         items.append((_("Catalogue"), "/staff/catalogue/", ("catalogue:",)))
     if can_view_finance(user):

@@ -40,7 +40,11 @@ from townhall.notifications.models import Notification
 from townhall.payments import services as payments
 from townhall.payments.models import Method, Payment
 from townhall.payments.providers.sandbox import SandboxProvider
+from townhall.waste.bulky_demo import build_demo_bulky
+from townhall.waste.containers.demo import build_demo_containers
 from townhall.waste.demo import build_demo_rounds
+from townhall.waste.demo_crews import seed_demo_crew_records
+from townhall.waste.garden.demo import build_demo_garden
 
 SCALES = {
     "demo": {"properties": 5200, "customers": 320, "cases": 900, "contacts": 600},
@@ -121,10 +125,15 @@ def build_demo(*, scale: str = "demo", seed: int = 2026, sizes: dict[str, int] |
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     build_demo_gazetteer(properties=sizes["properties"], seed=seed)
     build_demo_rounds(seed=seed)
+    seed_demo_crew_records(seed=seed)
     _build_catalogue()
     staff = people.build_staff()
     customers = _build_customers(rng, sizes["customers"])
     cases = _build_cases(rng, sizes["cases"], customers, staff)
+    build_demo_bulky(seed=seed)
+    build_demo_garden(seed=seed)
+    build_demo_containers(seed=seed)
+    _fix_references(rng, [settings.WASTE_CONTAINERS_SERVICE, settings.WASTE_ASSISTED_SERVICE])
     _build_contacts(rng, sizes["contacts"], customers, staff)
     # The demo's history predates its mailbox: nothing seeded is emailed.
     OutboxMessage.objects.all().delete()
@@ -162,6 +171,12 @@ def _build_catalogue() -> None:
         KnowledgeArticle.objects.create(
             slug=slug, title=title, department=departments[department], summary=summary, body=body, keywords=keywords
         )
+
+
+def _fix_references(rng: random.Random, service_slugs: list[str]) -> None:
+    """The modules' demo requests take references from the seed too, so a seed builds the same borough."""
+    for pk in Case.objects.filter(service__slug__in=service_slugs).order_by("pk").values_list("pk", flat=True):
+        Case.objects.filter(pk=pk).update(reference=_deterministic_reference(rng))
 
 
 def _build_customers(rng: random.Random, count: int) -> list[Customer]:
@@ -237,7 +252,10 @@ def _deterministic_reference(rng: random.Random) -> str:
 
 
 def _build_cases(rng: random.Random, count: int, customers: list[Customer], staff: dict) -> int:
-    services = list(Service.objects.select_related("current_form", "team").order_by("slug"))
+    module_slugs = [spec["slug"] for spec in catalogue_data.WASTE_MODULE_SERVICES]
+    services = list(
+        Service.objects.exclude(slug__in=module_slugs).select_related("current_form", "team").order_by("slug")
+    )
     places = list(Property.objects.select_related("street").order_by("uprn")[:2000])
     team_members = {team.pk: list(team.members.order_by("email")) for team in Team.objects.all()}
     agents = [u for u in staff.values() if u.role == Role.AGENT]

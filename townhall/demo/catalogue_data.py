@@ -1,5 +1,9 @@
 """Wexmoor's departments, teams, services and knowledge articles (all fictional)."""
 
+from townhall.waste.bulky import SERVICE_SPEC as BULKY_SERVICE
+from townhall.waste.containers.specs import ASSISTED_SERVICE_SPEC, CONTAINERS_SERVICE_SPEC
+from townhall.waste.garden.services import SERVICE_SPEC as GARDEN_SERVICE
+
 
 def choice(*pairs: str) -> list[dict]:
     return [{"value": value, "label": label} for value, label in (p.split("|") for p in pairs)]
@@ -66,41 +70,6 @@ SERVICES = [
             ),
             q("out_on_time", "yes_no", "Was the bin out by 6am on collection day?"),
             MORE,
-        ],
-    },
-    {
-        "slug": "new-bin",
-        "name": "Request a new or replacement bin",
-        "department": "environment",
-        "team": "waste",
-        "summary": "Ask for a bin if yours is lost, stolen or broken, or you have moved into a new home.",
-        "keywords": "wheelie bin, container, box, caddy, broken bin, stolen bin",
-        "deadline": 10,
-        "questions": [
-            WHERE,
-            q(
-                "container",
-                "single_choice",
-                "What do you need?",
-                options=choice(
-                    "refuse|Rubbish bin", "recycling|Recycling bin", "food|Food waste caddy", "box|Recycling box"
-                ),
-            ),
-            q(
-                "reason",
-                "single_choice",
-                "Why do you need it?",
-                options=choice(
-                    "broken|It is broken", "stolen|It was lost or stolen", "new_home|I have moved into a new home"
-                ),
-            ),
-            q(
-                "damage",
-                "long_text",
-                "Describe the damage",
-                required=False,
-                show_if={"question": "reason", "equals": "broken"},
-            ),
         ],
     },
     {
@@ -542,6 +511,11 @@ SERVICES = [
         ],
     },
 ]
+
+# Services whose requests the waste module's own pages make (with a booking, a
+# subscription or a container order beside the case): the demo's random requests skip them.
+WASTE_MODULE_SERVICES = [CONTAINERS_SERVICE_SPEC, ASSISTED_SERVICE_SPEC, BULKY_SERVICE, GARDEN_SERVICE]
+SERVICES += WASTE_MODULE_SERVICES
 
 ARTICLES = [
     (

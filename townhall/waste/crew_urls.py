@@ -1,3 +1,32 @@
-from django.urls import path  # noqa: F401 - filled in as the pages are built
+"""The crews' pages, under /staff/crews/ (namespace "crews")."""
 
-urlpatterns: list = []
+import datetime as dt
+
+from django.urls import path, register_converter
+
+from townhall.waste.views import crews
+
+
+class RoundDateConverter:
+    """A round's day in a URL as 2026-06-02."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)  # ValueError (30 February) is a 404
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value if isinstance(value, str) else value.isoformat()
+
+
+register_converter(RoundDateConverter, "roundday")
+
+urlpatterns = [
+    path("", crews.rounds, name="today"),
+    path("photos/<int:record_id>/", crews.photo, name="photo"),
+    path("<slug:code>/<roundday:day>/", crews.round_day, name="round"),
+    path("<slug:code>/<roundday:day>/start/", crews.start, name="start"),
+    path("<slug:code>/<roundday:day>/finish/", crews.finish, name="finish"),
+    path("<slug:code>/<roundday:day>/<str:kind>/<int:number>/mark/", crews.mark, name="mark"),
+    path("<slug:code>/<roundday:day>/<str:kind>/<int:number>/", crews.record_place, name="place"),
+]

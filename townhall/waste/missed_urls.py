@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401 - filled in as the pages are built
+"""Reporting a missed collection, under /bins/ (namespace "missed")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from townhall.waste.views import missed
+
+urlpatterns = [
+    path("<int:uprn>/missed/", missed.start, name="start"),
+    path("<int:uprn>/missed/details/", missed.details, name="details"),
+    path("<int:uprn>/missed/check/", missed.check, name="check"),
+    path("<int:uprn>/missed/reported/<str:reference>/", missed.done, name="done"),
+]

@@ -160,3 +160,39 @@ class CrewRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_outcome_display()}"
+
+
+class MissedCollection(models.Model):
+    """A missed collection reported for a property: the waste data of its case. One per
+    property, stream and collection, so a second report of the same collection is merged
+    into the first case instead of making another (see `missed.report_missed`)."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="missed_collection")
+    property = models.ForeignKey("gazetteer.Property", on_delete=models.CASCADE, related_name="missed_collections")
+    stream = models.CharField(max_length=20, choices=Stream)
+    collection_date = models.DateField()
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="missed")
+    # What the crew had recorded for the bin when it was reported, if anything.
+    crew_record = models.ForeignKey(
+        CrewRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="missed_reports"
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-collection_date", "-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "stream", "collection_date"], name="one_missed_report_per_collection"
+            )
+        ]
+        indexes = [models.Index(fields=["round", "collection_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.property_id} {self.stream} {self.collection_date}"
+
+
+# The service modules' own models live beside their code; importing them here is what
+# registers them with the app.
+from townhall.waste.bulky_models import *  # noqa: E402, F403
+from townhall.waste.containers_models import *  # noqa: E402, F403
+from townhall.waste.garden_models import *  # noqa: E402, F403

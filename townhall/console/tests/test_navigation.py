@@ -27,6 +27,7 @@ def test_an_officer_sees_the_console_without_catalogue_or_outbox(officer):
         "Customers",
         "Bin days",
         "Bookings",
+        "Crews",
         "Sent mail",
     ]
 

@@ -128,7 +128,8 @@ def test_the_property_page_shows_each_collection_with_its_next_and_last_day_in_w
 def test_garden_waste_is_not_shown_without_a_subscription(client: Client, home, today):
     page = text_of(client.get(f"/bins/{home.uprn}/"))
 
-    assert "Garden waste" not in page and "Friday" not in page
+    # Garden waste's round collects on Fridays: no day of it shows, only the offer to subscribe.
+    assert "Friday" not in page and "subscribe or renew" in page
 
 
 def test_a_collection_today_or_tomorrow_says_so(client: Client, home, today):
