@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 
+from townhall.catalogue.field_messages import use_plain_messages
 from townhall.catalogue.questions import Question, visible_questions
 from townhall.core.forms import GovUKDateField
+from townhall.gazetteer.selectors import locate_point
 
 # UK numbers: 10 or 11 digits starting 0, or +44 without the 0; spaces, dashes, brackets allowed.
 _PHONE = re.compile(r"^(?:\+44\s?|0)(?:[\s\-()]*\d){9,10}$")
@@ -68,6 +70,7 @@ def answer_field(question: Question) -> forms.Field:
             )
         case _:
             raise ValueError(f"{question.type} questions are answered by their own step")
+    use_plain_messages(field, _("The answer to “%(question)s”") % {"question": question.label})
     field.error_messages["required"] = required_message
     return field
 
@@ -129,6 +132,9 @@ def clean_answers(questions: list[Question], answers: dict) -> dict:
             if not _composite_ok(question, stored):
                 errors[question.key] = [_("Answer “%(q)s” again") % {"q": question.label}]
                 continue
+            if question.type == "location" and (refusal := _outside_borough(stored)):
+                errors[question.key] = [refusal]
+                continue
             cleaned[question.key] = stored
             continue
         form_field = answer_field(question)
@@ -146,6 +152,11 @@ def clean_answers(questions: list[Question], answers: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _outside_borough(point: dict) -> str:
+    """Why a point on the map is refused: outside the borough, with who to report it to."""
+    return locate_point(point["latitude"], point["longitude"], find_ward=False).refusal
 
 
 def _composite_ok(question: Question, stored) -> bool:

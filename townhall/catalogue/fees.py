@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from townhall.catalogue.models import FeeKind, Service
 from townhall.core.money import format_pence
@@ -36,13 +37,19 @@ class Price:
 FREE = Price()
 PricingRule = Callable[[Service, dict], Price]
 _rules: dict[str, tuple[str, PricingRule]] = {}
+_rule_wordings: dict[str, str] = {}
+RULE_WORDING = gettext_lazy("The cost depends on your answers. You will see it before you pay.")
 
 
-def register_pricing_rule(name: str, label: str) -> Callable[[PricingRule], PricingRule]:
-    """Decorator a service module uses to offer a pricing rule under `name`."""
+def register_pricing_rule(name: str, label: str, wording: str = "") -> Callable[[PricingRule], PricingRule]:
+    """Decorator a service module uses to offer a pricing rule under `name`. `label` is what
+    officers choose it by; `wording` what residents read about the cost before they start
+    ("From £25 for up to 3 items."), else `RULE_WORDING`."""
 
     def register(rule: PricingRule) -> PricingRule:
         _rules[name] = (label, rule)
+        if wording:
+            _rule_wordings[name] = wording
         return rule
 
     return register
@@ -50,6 +57,11 @@ def register_pricing_rule(name: str, label: str) -> Callable[[PricingRule], Pric
 
 def pricing_rule_choices() -> list[tuple[str, str]]:
     return sorted(((name, label) for name, (label, _rule) in _rules.items()), key=lambda choice: choice[1])
+
+
+def rule_wording(service: Service) -> str:
+    """What the pricing rule of `service` tells residents about the cost before they start."""
+    return str(_rule_wordings.get(service.fee_rule, RULE_WORDING))
 
 
 def price_for(service: Service, answers: dict) -> Price:

@@ -7,15 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from townhall.accounts.models import Team
 from townhall.catalogue.editing import suggest_key
 from townhall.catalogue.fees import pricing_rule_choices, refund_rule_choices
+from townhall.catalogue.field_messages import PlainMessagesMixin
 from townhall.catalogue.models import Channel, Department, FeeKind, KnowledgeArticle, Service, ServiceStatus
 from townhall.catalogue.questions import CHOICE_TYPES, QUESTION_TYPES, is_valid_key, parse_questions
-from townhall.catalogue.services import ARTICLE_FIELDS, SERVICE_FIELDS, placeholder_errors
+from townhall.catalogue.services import ARTICLE_FIELDS, SERVICE_FIELDS
 from townhall.core.forms import GovUKForm, GovUKModelForm
 from townhall.core.money import parse_pounds
+from townhall.notifications.placeholders import placeholder_error
 
 SLUG_HINT = _("Used in web addresses. Lower-case letters, numbers and hyphens; leave blank to make one from the name.")
 _NARROW_NUMBER = {"inputmode": "numeric", "class": "govuk-input--width-4"}
 _YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class BuilderForm(PlainMessagesMixin, GovUKForm):
+    """A form of the service builder: Django's own error messages replaced by plain ones."""
+
+
+class BuilderModelForm(PlainMessagesMixin, GovUKModelForm):
+    """A model form of the service builder: Django's own error messages replaced by plain ones."""
 
 
 class SlugFromNameMixin:
@@ -35,7 +45,7 @@ class SlugFromNameMixin:
         return cleaned
 
 
-class ServiceForm(SlugFromNameMixin, GovUKModelForm):
+class ServiceForm(SlugFromNameMixin, BuilderModelForm):
     channels = forms.MultipleChoiceField(
         label=_("Channels offered"),
         help_text=_("Select every way people can ask for this service."),
@@ -97,18 +107,18 @@ class ServiceForm(SlugFromNameMixin, GovUKModelForm):
             self.initial.setdefault("channels", list(self.instance.channels))
 
 
-class ConfirmForm(GovUKForm):
+class ConfirmForm(BuilderForm):
     """Nothing to fill in: carries a refusal to the error summary of a confirmation page."""
 
 
-class ServiceFilterForm(GovUKForm):
+class ServiceFilterForm(BuilderForm):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name"), required=False, empty_label=_("All")
     )
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *ServiceStatus.choices], required=False)
 
 
-class DepartmentForm(SlugFromNameMixin, GovUKModelForm):
+class DepartmentForm(SlugFromNameMixin, BuilderModelForm):
     class Meta:
         model = Department
         fields = ["name", "slug", "description"]
@@ -121,7 +131,7 @@ class DepartmentForm(SlugFromNameMixin, GovUKModelForm):
         }
 
 
-class ArticleForm(SlugFromNameMixin, GovUKModelForm):
+class ArticleForm(SlugFromNameMixin, BuilderModelForm):
     slug_source = "title"
 
     class Meta:
@@ -165,7 +175,7 @@ class ArticleForm(SlugFromNameMixin, GovUKModelForm):
 # Questions
 
 
-class QuestionTypeForm(GovUKForm):
+class QuestionTypeForm(BuilderForm):
     label_is_heading = True
 
     type = forms.ChoiceField(
@@ -179,7 +189,7 @@ class QuestionTypeForm(GovUKForm):
     )
 
 
-class QuestionForm(GovUKForm):
+class QuestionForm(BuilderForm):
     """One question of a form. Shows only the settings its type has."""
 
     label = forms.CharField(
@@ -210,7 +220,10 @@ class QuestionForm(GovUKForm):
         choices=_YES_NO,
         initial="yes",
         widget=forms.RadioSelect,
-        error_messages={"required": _("Select whether people must answer it")},
+        error_messages={
+            "required": _("Select whether people must answer it"),
+            "invalid_choice": _("Select yes or no for whether people must answer it"),
+        },
     )
     options = forms.CharField(
         label=_("Answers to choose from"),
@@ -350,7 +363,7 @@ class QuestionForm(GovUKForm):
 # Workflow and emails
 
 
-class WorkflowForm(GovUKForm):
+class WorkflowForm(BuilderForm):
     """Every state in one form, with spare rows to add states; no JavaScript needed."""
 
     spare_rows = 2
@@ -424,7 +437,7 @@ class WorkflowForm(GovUKForm):
         return cleaned
 
 
-class EmailTemplateForm(GovUKForm):
+class EmailTemplateForm(BuilderForm):
     subject = forms.CharField(
         label=_("Subject"), max_length=200, error_messages={"required": _("Enter the subject of the email")}
     )
@@ -435,6 +448,10 @@ class EmailTemplateForm(GovUKForm):
         error_messages={"required": _("Enter the text of the email")},
     )
 
+    def __init__(self, *args, event: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
     def clean_subject(self) -> str:
         return self._placeholders_checked("subject")
 
@@ -443,18 +460,20 @@ class EmailTemplateForm(GovUKForm):
 
     def _placeholders_checked(self, name: str) -> str:
         text = self.cleaned_data[name].strip()
-        errors = placeholder_errors(text)
-        if errors:
-            raise forms.ValidationError(errors)
+        if problem := placeholder_error(text, self.event):
+            raise forms.ValidationError(problem)
         return text
 
 
-class FeeForm(GovUKForm):
+class FeeForm(BuilderForm):
     fee_kind = forms.ChoiceField(
         label=_("Does the service cost money?"),
         choices=FeeKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether the service costs money")},
+        error_messages={
+            "required": _("Choose whether the service costs money"),
+            "invalid_choice": _("Choose whether the service costs money from the list"),
+        },
     )
     fee = forms.CharField(
         label=_("Fee, or price of one item"),

@@ -112,20 +112,44 @@ def definition_errors(data: list[dict]) -> list[str]:
         low, high = item.get("min"), item.get("max")
         if low is not None and high is not None and low > high:
             errors.append(f"{where}: " + str(_("the smallest allowed value is larger than the largest")))
-        condition = item.get("show_if")
-        if condition:
-            earlier = seen.get(condition.get("question", ""))
-            if earlier is None:
-                errors.append(f"{where}: " + str(_("“show if” must refer to an earlier question")))
-            else:
-                allowed = {o["value"] for o in YES_NO_OPTIONS} if earlier.get("type") == "yes_no" else None
-                if earlier.get("type") in CHOICE_TYPES:
-                    allowed = {str(o.get("value")) for o in earlier.get("options") or []}
-                if allowed is not None and str(condition.get("equals")) not in allowed:
-                    errors.append(f"{where}: " + str(_("“show if” must use one of the earlier question’s answers")))
+        if item.get("show_if") and (problem := _condition_error(item, seen)):
+            errors.append(f"{where}: {problem}")
         if key:
             seen[key] = item
     return errors
+
+
+def _condition_error(item: dict, earlier: dict[str, dict]) -> str | None:
+    """What is wrong with `item`'s “show if”, given the questions above it by key. It names
+    the question that depends and the one it depends on: an officer changing or deleting
+    either must change the condition first."""
+    condition = item["show_if"]
+    parent = earlier.get(condition.get("question", ""))
+    names = {"question": item.get("label") or item.get("key"), "key": condition.get("question")}
+    if parent is None:
+        return _("“%(question)s” depends on “%(key)s”, which must be a question above it") % names
+    names |= {"parent": parent.get("label") or parent.get("key"), "answer": condition.get("equals")}
+    if parent.get("type") == "yes_no":
+        answers = {o["value"] for o in YES_NO_OPTIONS}
+    elif parent.get("type") in CHOICE_TYPES:
+        answers = {str(o.get("value")) for o in parent.get("options") or []}
+    else:
+        return (
+            _(
+                "“%(question)s” depends on the answer to “%(parent)s”, so that must be a choice or yes-or-no "
+                "question. Change or remove the condition on “%(question)s” first"
+            )
+            % names
+        )
+    if str(condition.get("equals")) not in answers:
+        return (
+            _(
+                "“%(question)s” is shown if the answer to “%(parent)s” is “%(answer)s”, which is no longer one "
+                "of its answers. Change or remove the condition on “%(question)s” first"
+            )
+            % names
+        )
+    return None
 
 
 def is_visible(question: Question, answers: dict, questions_by_key: dict[str, Question]) -> bool:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from townhall.accounts.models import Team
 from townhall.catalogue import fees
@@ -32,33 +32,13 @@ from townhall.catalogue.models import (
 from townhall.catalogue.questions import definition_errors, parse_questions
 from townhall.catalogue.selectors import latest_form
 from townhall.core import audit
+from townhall.notifications.placeholders import placeholder_error
 
 
 class StaleFormError(ValidationError):
     """The questions changed since the officer loaded them, so their change was not saved."""
 
 
-# The ((placeholders)) `notifications.services.notify_requester` fills in, with what
-# officers are told about each and the example a preview shows.
-NOTIFICATION_PLACEHOLDERS: dict[str, tuple[str, str]] = {
-    "name": (gettext_lazy("the requester’s name"), "Ada Lovelace"),
-    "reference": (gettext_lazy("the request’s reference"), "WX-4K7P-2QRT"),
-    "service": (gettext_lazy("the name of the service"), "Report a blocked drain"),
-    "status": (gettext_lazy("the request’s status"), "In progress"),
-    "update": (gettext_lazy("the text of the update or message"), "Our team will clear the drain on Monday."),
-    "deadline_sentence": (
-        gettext_lazy("when we aim to deal with it, as a sentence (on receipt only)"),
-        "We aim to deal with it by 9 December 2026.",
-    ),
-    "reopen_days": (gettext_lazy("days in which a reply reopens a resolved request"), "28"),
-    "track_url": (gettext_lazy("the link to follow the request"), "https://www.wexmoor.example/track/"),
-    "council": (gettext_lazy("the council’s name"), "Borough of Wexmoor"),
-    "amount": (gettext_lazy("the amount paid or refunded (receipts and refunds only)"), "£35"),
-    "payment_reference": (gettext_lazy("the payment’s reference (receipts only)"), "7F3A9C21B0"),
-    "paid_at": (gettext_lazy("when it was paid (receipts only)"), "25 November 2026, 10:42am"),
-    "method": (gettext_lazy("how it was paid (receipts only)"), "card, online"),
-}
-_BRACKETED = re.compile(r"\(\(([^()]*)\)\)")
 _STATE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # What update_service and update_article may change: the fields of the service builder's
 # service and article forms, in the order those forms ask for them.
@@ -387,15 +367,6 @@ def set_workflow(*, service: Service, states: list[dict], by, expected_marker: s
 # Notification templates
 
 
-def placeholder_errors(text: str) -> list[str]:
-    """A message for each ((placeholder)) in `text` that notifications cannot fill in."""
-    unknown = dict.fromkeys(name for name in _BRACKETED.findall(text) if name not in NOTIFICATION_PLACEHOLDERS)
-    return [
-        _("((%(name)s)) is not a placeholder we can fill in: use one from the list") % {"name": name}
-        for name in unknown
-    ]
-
-
 def save_notification_template(*, service: Service, event: str, subject: str, body: str, by) -> NotificationTemplate:
     """The service's own text for one email, in place of the council's default."""
     if event not in NotificationEvent.values:
@@ -406,12 +377,12 @@ def save_notification_template(*, service: Service, event: str, subject: str, bo
         errors["subject"] = [_("Enter the subject of the email")]
     elif len(subject) > 200:
         errors["subject"] = [_("The subject must be 200 characters or fewer")]
-    elif problems := placeholder_errors(subject):
-        errors["subject"] = problems
+    elif problem := placeholder_error(subject, event):
+        errors["subject"] = [problem]
     if not body:
         errors["body"] = [_("Enter the text of the email")]
-    elif problems := placeholder_errors(body):
-        errors["body"] = problems
+    elif problem := placeholder_error(body, event):
+        errors["body"] = [problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -454,6 +425,48 @@ def create_department(*, by, name: str, slug: str, description: str = "") -> Dep
 
     _unique_or_refuse(save, _("Another department already has this name or slug."))
     return department
+
+
+def update_department(*, department: Department, by, name: str, slug: str, description: str = "") -> Department:
+    def save() -> None:
+        current = Department.objects.select_for_update().get(pk=department.pk)
+        fields = {"name": name, "slug": slug, "description": description}
+        changed = [field for field, value in fields.items() if getattr(current, field) != value]
+        for field in changed:
+            setattr(current, field, fields[field])
+        current.full_clean()
+        if changed:
+            current.save(update_fields=changed)
+            audit.record(actor=by, action="catalogue.department_updated", target=current, data={"changed": changed})
+
+    _unique_or_refuse(save, _("Another department already has this name or slug."))
+    department.refresh_from_db()
+    return department
+
+
+@transaction.atomic
+def delete_department(*, department: Department, by) -> bool:
+    """Only a department with no services goes: a service must always have one. Its
+    articles stay, without a department. False if it was gone already (a repeated request)."""
+    # Locked, so that no service can join it while it goes.
+    current = Department.objects.select_for_update().filter(pk=department.pk).first()
+    if current is None:
+        return False
+    count = current.services.count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "%(name)s has %(count)s service, so it cannot be deleted. Move the service to another "
+                "department first.",
+                "%(name)s has %(count)s services, so it cannot be deleted. Move the services to another "
+                "department first.",
+                count,
+            )
+            % {"name": current.name, "count": count}
+        )
+    audit.record(actor=by, action="catalogue.department_deleted", target=current, data={"name": current.name})
+    current.delete()
+    return True
 
 
 def create_article(
@@ -511,6 +524,24 @@ def update_article(*, article: KnowledgeArticle, by, **fields) -> KnowledgeArtic
     _unique_or_refuse(save, _("Another article already uses this slug. Choose another."))
     article.refresh_from_db()
     return article
+
+
+@transaction.atomic
+def delete_article(*, article: KnowledgeArticle, by) -> bool:
+    """Gone for good; contacts it answered keep their record without it. To keep it but
+    hide it from residents, unpublish it instead (`update_article(published=False)`).
+    False if it was gone already (a repeated request)."""
+    current = KnowledgeArticle.objects.select_for_update().filter(pk=article.pk).first()
+    if current is None:
+        return False
+    audit.record(
+        actor=by,
+        action="catalogue.article_deleted",
+        target=current,
+        data={"slug": current.slug, "title": current.title},
+    )
+    current.delete()
+    return True
 
 
 # Fees

@@ -133,6 +133,8 @@ class GovUKDateField(forms.MultiValueField):
                 _("Date must include a %(parts)s") % {"parts": _(" and a ").join(str(m) for m in missing)},
                 code="incomplete",
             )
+        if not (len(year) == 4 and year.isdigit()):  # "26" would be the year 26, not 2026
+            raise forms.ValidationError(_("Year must include 4 numbers"), code="invalid_year")
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError as exc:

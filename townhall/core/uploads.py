@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 # Content types accepted as evidence and photos; checked against the file's own bytes.
@@ -18,7 +19,8 @@ ALLOWED_CONTENT_TYPES = {
 
 
 def allowed_types_text() -> str:
-    return ", ".join(sorted(set(ALLOWED_CONTENT_TYPES.values())))
+    """The types as hints and error messages name them: "GIF, JPG, PDF, PNG or WEBP"."""
+    return get_text_list(sorted(set(ALLOWED_CONTENT_TYPES.values())))
 
 
 def check_upload(upload: UploadedFile) -> str:

@@ -1,6 +1,7 @@
 """The emails every request sends unless the council writes its own in the console.
 
-Placeholders are ((name)), as in GOV.UK Notify, so the same text can move there.
+Placeholders are ((name)), as in GOV.UK Notify, so the same text can move there; each
+event's are in `placeholders.py`.
 """
 
 from townhall.catalogue.models import NotificationEvent
@@ -39,6 +40,6 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     NotificationEvent.REFUNDED: (
         "Refund of ((amount)) for your request ((reference))",
         "Dear ((name)),\n\nWe have refunded ((amount)) of your payment for ((service)) (((reference))).\n\n"
-        "((update))\n\nA refund to a card usually reaches the account within 5 to 10 working days.\n\n((council))",
+        "A refund to a card usually reaches the account within 5 to 10 working days.\n\n((council))",
     ),
 }

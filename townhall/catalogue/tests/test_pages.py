@@ -1,5 +1,7 @@
 """The service builder's other pages: lists, settings, workflow, emails, departments, articles."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -154,6 +156,34 @@ def test_refuses_a_service_form_with_errors_and_saves_nothing(admin_client, draf
     assert Service.objects.count() == 1
 
 
+def test_the_service_form_explains_each_mistake_in_plain_words(admin_client, team, department):
+    response = admin_client.post(
+        reverse("catalogue:service_create"),
+        {
+            "name": "Report " + "very " * 40 + "long",
+            "department": department.pk,
+            "summary": "Tell us.",
+            "team": team.pk,
+            "deadline_working_days": "ten",
+            "channels": ["web", "pigeon"],
+            "open311_code": "X" * 61,
+            "reopen_days": "-1",
+        },
+    )
+
+    page = response.text
+    for message in (
+        "Name must be 150 characters or fewer",
+        "Deadline in working days must be a whole number",
+        "Select channels offered from the list",
+        "Open311 service code must be 60 characters or fewer",
+        "Days in which a reply reopens a resolved request must be 0 or more",
+    ):
+        assert page.count(message) == 2, message  # in the summary and beside the field
+    assert "Ensure this value" not in page and "Enter a whole number" not in page
+    assert not Service.objects.exists()
+
+
 def test_the_slug_cannot_be_changed_once_published(admin_client, live_service, team, department):
     page = admin_client.get(reverse("catalogue:service_edit", args=[live_service.pk])).text
     assert 'name="slug"' not in page
@@ -304,14 +334,31 @@ def test_previewing_an_email_saves_nothing(admin_client, live_service):
     assert not NotificationTemplate.objects.exists()
 
 
-def test_saving_an_email_with_an_unknown_placeholder_is_refused(admin_client, live_service):
+def test_saving_an_email_with_a_placeholder_its_event_cannot_fill_is_refused(admin_client, live_service):
     response = admin_client.post(
         reverse("catalogue:email_edit", args=[live_service.pk, "submitted"]),
-        {"action": "save", "subject": "Got it", "body": "Thanks ((first_name))"},
+        {"action": "save", "subject": "Got it ((reference", "body": "Thanks, we took ((amount))"},
     )
 
-    assert "((first_name)) is not a placeholder we can fill in" in response.text
+    page = response.text
+    assert "There is a problem" in page
+    assert 'href="#id_body"' in page  # the summary links to the field
+    assert page.count("This email cannot use ((amount)). It can use ((name)), ((reference))") == 2
+    assert page.count("Close “((reference” with two closing brackets.") == 2
     assert not NotificationTemplate.objects.exists()
+
+
+def test_an_email_lists_only_the_placeholders_its_event_fills_in(admin_client, live_service):
+    received = admin_client.get(reverse("catalogue:email_edit", args=[live_service.pk, "submitted"])).text
+    receipt = admin_client.get(reverse("catalogue:email_edit", args=[live_service.pk, "payment_received"])).text
+
+    def offered(page):
+        listed = page[page.index("Placeholders this email can use") :]
+        return set(re.findall(r"<code>\(\((\w+)\)\)</code>", listed))
+
+    assert {"reference", "deadline_sentence"} <= offered(received)
+    assert not {"amount", "method", "update"} & offered(received)
+    assert {"reference", "amount", "method", "paid_at", "payment_reference"} <= offered(receipt)
 
 
 def test_saves_an_email_and_goes_back_to_the_default(admin_client, live_service):
@@ -375,4 +422,60 @@ def test_refuses_an_article_without_a_body(admin_client):
     response = admin_client.post(reverse("catalogue:article_create"), {"title": "T", "summary": "S", "body": ""})
 
     assert "Enter the article" in response.text
+    assert not KnowledgeArticle.objects.exists()
+
+
+def test_changes_a_department(admin_client, department):
+    url = reverse("catalogue:department_edit", args=[department.pk])
+    assert 'value="Environment"' in admin_client.get(url).text
+
+    response = admin_client.post(url, {"name": "Environment and streets", "slug": "environment", "description": ""})
+
+    assert response.status_code == 302
+    department.refresh_from_db()
+    assert department.name == "Environment and streets"
+    assert (
+        reverse("catalogue:department_edit", args=[department.pk])
+        in admin_client.get(reverse("catalogue:departments")).text
+    )
+
+
+def test_a_department_with_services_cannot_be_deleted_and_says_why(admin_client, live_service, department):
+    edit = admin_client.get(reverse("catalogue:department_edit", args=[department.pk])).text
+    assert "This department cannot be deleted while it has a service." in edit
+    url = reverse("catalogue:department_delete", args=[department.pk])
+    assert url not in edit
+    assert "Delete the department “Environment”?" in admin_client.get(url).text
+
+    response = admin_client.post(url)
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Environment has 1 service, so it cannot be deleted" in response.text
+    assert Department.objects.filter(pk=department.pk).exists()
+
+
+def test_an_empty_department_is_deleted_after_asking_and_a_repeat_is_harmless(admin_client, department):
+    url = reverse("catalogue:department_delete", args=[department.pk])
+    assert url in admin_client.get(reverse("catalogue:department_edit", args=[department.pk])).text
+
+    first, second = admin_client.post(url), admin_client.post(url)
+
+    assert first.status_code == second.status_code == 302
+    assert second.url == reverse("catalogue:departments")
+    assert not Department.objects.exists()
+    assert admin_client.get(url).status_code == 404
+
+
+def test_an_article_is_deleted_after_asking(admin_client):
+    article = KnowledgeArticleFactory(title="Bin days")
+    edit = admin_client.get(reverse("catalogue:article_edit", args=[article.pk])).text
+    url = reverse("catalogue:article_delete", args=[article.pk])
+    assert url in edit
+
+    page = admin_client.get(url).text
+    response = admin_client.post(url)
+
+    assert "Delete the article “Bin days”?" in page and "untick “Published”" in page
+    assert response.status_code == 302
     assert not KnowledgeArticle.objects.exists()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from townhall.catalogue.models import Department, KnowledgeArticle, NotificationTemplate, Service
 from townhall.catalogue.tests.conftest import CHOICE, DETAILS
-from townhall.catalogue.tests.factories import KnowledgeArticleFactory
+from townhall.catalogue.tests.factories import DepartmentFactory, KnowledgeArticleFactory
 from townhall.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,11 @@ def built(live_service, admin):
     services.save_draft_questions(
         service=live_service, questions=[CHOICE, DETAILS, {**DETAILS, "key": "more"}], by=admin
     )
-    return {"service": live_service, "article": KnowledgeArticleFactory()}
+    return {"service": live_service, "article": KnowledgeArticleFactory(), "department": DepartmentFactory()}
 
 
 def pages(built) -> list[str]:
-    service, article = built["service"].pk, built["article"].pk
+    service, article, department = built["service"].pk, built["article"].pk, built["department"].pk
     names = [
         ("services", []),
         ("service_create", []),
@@ -47,15 +47,18 @@ def pages(built) -> list[str]:
         ("email_edit", [service, "submitted"]),
         ("departments", []),
         ("department_create", []),
+        ("department_edit", [department]),
+        ("department_delete", [department]),
         ("articles", []),
         ("article_create", []),
         ("article_edit", [article]),
+        ("article_delete", [article]),
     ]
     return [reverse(f"catalogue:{name}", args=args) for name, args in names]
 
 
 def posts(built) -> list[tuple[str, dict]]:
-    service, article = built["service"].pk, built["article"].pk
+    service, article, department = built["service"].pk, built["article"].pk, built["department"].pk
 
     def at(name, *args):
         return reverse(f"catalogue:{name}", args=[service, *args])
@@ -75,6 +78,9 @@ def posts(built) -> list[tuple[str, dict]]:
         (reverse("catalogue:department_create"), {"name": "Hacked"}),
         (reverse("catalogue:article_create"), {"title": "Hacked", "summary": "S", "body": "B"}),
         (reverse("catalogue:article_edit", args=[article]), {"title": "Hacked", "summary": "S", "body": "B"}),
+        (reverse("catalogue:article_delete", args=[article]), {}),
+        (reverse("catalogue:department_edit", args=[department]), {"name": "Hacked", "slug": "hacked"}),
+        (reverse("catalogue:department_delete", args=[department]), {}),
     ]
 
 
@@ -82,7 +88,7 @@ def snapshot() -> tuple:
     return (
         list(Service.objects.values_list("name", "status", "workflow", "current_form", "fee_kind", "fee_pence")),
         [(f.service_id, f.version, f.questions, f.revision, f.published_at) for f in _forms()],
-        Department.objects.count(),
+        list(Department.objects.values_list("name", flat=True)),
         list(KnowledgeArticle.objects.values_list("title", flat=True)),
         NotificationTemplate.objects.count(),
         AuditEvent.objects.filter(action__startswith="catalogue.").count(),

@@ -203,6 +203,34 @@ def test_bad_input_shows_the_error_summary_and_saves_nothing(admin_client, draft
     assert questions(draft_service) == []
 
 
+def test_the_question_form_explains_each_mistake_in_plain_words(admin_client, draft_service):
+    response = admin_client.post(
+        url("question_add", draft_service),
+        {
+            "type": "number",
+            "revision": revision(draft_service),
+            "label": "How many bags?",
+            "hint": "x" * 501,
+            "key": "k" * 61,
+            "required": "perhaps",
+            "min": "one",
+            "max": "2.5",
+        },
+    )
+
+    page = response.text
+    for message in (
+        "Hint must be 500 characters or fewer",
+        "Key must be 60 characters or fewer",
+        "Select yes or no for whether people must answer it",
+        "Smallest allowed number must be a whole number",
+        "Largest allowed number must be a whole number",
+    ):
+        assert page.count(message) == 2, message
+    assert "Ensure this value" not in page and "Enter a whole number" not in page
+    assert questions(draft_service) == []
+
+
 def test_an_empty_type_choice_is_explained(admin_client, draft_service):
     page = admin_client.get(url("question_add", draft_service), {"type": ""}).text
 
@@ -270,7 +298,114 @@ def test_a_published_version_is_shown_read_only_in_the_history(admin_client, liv
 
     history = admin_client.get(url("versions", live_service)).text
     assert "Version 2" in history and "Version 1" in history
+    assert "What changed from version 1" in history and "The first version." in history
     page = admin_client.get(url("version", live_service, 1)).text
     assert "Preview of version 1" in page
     assert "Which bin was missed?" in page
     assert admin_client.get(url("version", live_service, 9)).status_code == 404
+
+
+# Questions that others depend on
+
+
+@pytest.fixture
+def with_dependants(admin, draft_service):
+    """“Which bin was missed?” decides whether two later questions show."""
+    from townhall.catalogue import services
+
+    garden = {**DETAILS, "show_if": {"question": "bin", "equals": "garden"}}
+    refuse = {
+        "key": "lid",
+        "type": "yes_no",
+        "label": "Was the lid shut?",
+        "show_if": {"question": "bin", "equals": "refuse"},
+    }
+    services.save_draft_questions(service=draft_service, questions=[CHOICE, garden, refuse], by=admin)
+    return draft_service
+
+
+def edit_bin(admin_client, service, **changes):
+    data = {
+        "type": "single_choice",
+        "revision": revision(service),
+        "label": "Which bin was missed?",
+        "key": "bin",
+        "required": "yes",
+        "options": "refuse|Refuse\ngarden|Garden waste",
+    }
+    return admin_client.post(url("question_edit", service, "bin"), data | changes)
+
+
+def test_changing_the_type_of_a_question_others_depend_on_is_refused(admin_client, with_dependants):
+    before = questions(with_dependants)
+
+    response = edit_bin(admin_client, with_dependants, type="text")
+
+    assert response.status_code == 200
+    page = response.text
+    assert "There is a problem" in page
+    assert "“What happened?” depends on the answer to “Which bin was missed?”, so that must be a choice" in page
+    assert "“Was the lid shut?” depends on the answer to “Which bin was missed?”" in page
+    assert questions(with_dependants) == before
+
+
+def test_removing_an_answer_a_condition_uses_is_refused(admin_client, with_dependants):
+    before = questions(with_dependants)
+
+    response = edit_bin(admin_client, with_dependants, options="refuse|Refuse\nfood|Food caddy")
+
+    assert (
+        "“What happened?” is shown if the answer to “Which bin was missed?” is “garden”, "
+        "which is no longer one of its answers"
+    ) in response.text
+    assert questions(with_dependants) == before
+
+
+def test_a_condition_follows_an_answer_whose_value_changed_under_the_same_label(admin_client, with_dependants):
+    response = edit_bin(admin_client, with_dependants, options="refuse|Refuse\ngarden_waste|Garden waste")
+
+    assert response.status_code == 302
+    assert questions(with_dependants)[1]["show_if"] == {"question": "bin", "equals": "garden_waste"}
+
+
+def test_a_choice_may_become_a_several_answer_choice_as_its_conditions_still_hold(admin_client, with_dependants):
+    response = edit_bin(admin_client, with_dependants, type="multiple_choice")
+
+    assert response.status_code == 302
+    assert questions(with_dependants)[0]["type"] == "multiple_choice"
+
+
+def test_deleting_a_question_names_every_question_depending_on_it(admin_client, with_dependants):
+    response = admin_client.post(
+        url("question_delete", with_dependants, "bin"), {"revision": revision(with_dependants)}
+    )
+
+    assert "cannot be deleted while “What happened?” and “Was the lid shut?” depend on its answer" in response.text
+    assert len(questions(with_dependants)) == 3
+
+
+def test_the_question_pages_say_which_questions_depend_on_it(admin_client, with_dependants):
+    for page in (
+        admin_client.get(url("question_type", with_dependants, "bin")).text,
+        admin_client.get(url("question_edit", with_dependants, "bin")).text,
+    ):
+        assert "2 other questions are shown depending on the answer to this one" in page
+        assert "<li>What happened?</li>" in page and "<li>Was the lid shut?</li>" in page
+    assert "shown depending on" not in admin_client.get(url("question_edit", with_dependants, "details")).text
+
+
+def test_the_history_shows_what_each_version_changed_with_old_and_new_words(admin_client, admin, live_service):
+    from townhall.catalogue import services
+
+    services.save_draft_questions(
+        service=live_service, questions=[{**CHOICE, "label": "Which bin did we miss?"}, DETAILS], by=admin
+    )
+    services.publish_service(service=live_service, by=admin)
+    services.save_draft_questions(service=live_service, questions=[DETAILS], by=admin)
+
+    page = admin_client.get(url("versions", live_service)).text
+
+    version_3, version_2, version_1 = (page.index(f'card__title">Version {n}') for n in (3, 2, 1))
+    assert version_3 < page.index("Removed") < version_2
+    assert version_2 < page.index("Question: was “Which bin was missed?”, now “Which bin did we miss?”") < version_1
+    assert page.index("The first version.") > version_1

@@ -27,11 +27,18 @@ def test_a_sound_definition_has_no_errors():
         ([{"key": "n", "type": "number", "label": "N", "min": 5, "max": 1}], "smallest allowed value"),
         (
             [{"key": "a", "type": "text", "label": "Q", "show_if": {"question": "later", "equals": "x"}}],
-            "earlier question",
+            "“Q” depends on “later”, which must be a question above it",
         ),
         (
             [CHOICE, {"key": "a", "type": "text", "label": "Q", "show_if": {"question": "bin", "equals": "garden"}}],
-            "one of the earlier",
+            "“Q” is shown if the answer to “Which bin?” is “garden”, which is no longer one of its answers",
+        ),
+        (
+            [
+                {"key": "bin", "type": "text", "label": "Which bin?"},
+                {"key": "a", "type": "text", "label": "Q", "show_if": {"question": "bin", "equals": "refuse"}},
+            ],
+            "“Q” depends on the answer to “Which bin?”, so that must be a choice or yes-or-no question",
         ),
     ],
 )

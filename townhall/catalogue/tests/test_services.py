@@ -7,6 +7,7 @@ from townhall.cases.services import Requester
 from townhall.catalogue import services
 from townhall.catalogue.models import (
     Channel,
+    Department,
     FormDefinition,
     KnowledgeArticle,
     NotificationEvent,
@@ -19,6 +20,7 @@ from townhall.catalogue.tests.conftest import CHOICE, DETAILS
 from townhall.catalogue.tests.factories import ServiceFactory
 from townhall.core.models import AuditEvent
 from townhall.notifications.models import Notification
+from townhall.notifications.placeholders import placeholders_for
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +127,7 @@ def test_saving_the_same_questions_again_changes_nothing(live_service, admin):
     [
         ([{**CHOICE, "options": [{"value": "refuse", "label": "Refuse"}]}], "at least two answers"),
         ([DETAILS, DETAILS], "used twice"),
-        ([{**DETAILS, "show_if": {"question": "bin", "equals": "garden"}}, CHOICE], "earlier question"),
+        ([{**DETAILS, "show_if": {"question": "bin", "equals": "garden"}}, CHOICE], "must be a question above it"),
     ],
 )
 def test_refuses_an_invalid_definition_and_saves_nothing(draft_service, admin, questions, message):
@@ -342,8 +344,8 @@ def test_a_service_email_replaces_the_default_for_its_requests(live_service, adm
     assert notification.body == "Dear Ada Resident, we will come back for your bin."
 
 
-def test_every_placeholder_offered_is_filled_in_by_notifications(live_service, admin):
-    every = " ".join(f"(({name}))" for name in services.NOTIFICATION_PLACEHOLDERS)
+def test_every_placeholder_a_received_email_offers_is_filled_in(live_service, admin):
+    every = " ".join(f"(({name}))" for name in placeholders_for(NotificationEvent.SUBMITTED))
     services.save_notification_template(
         service=live_service, event=NotificationEvent.SUBMITTED, subject="((reference))", body=every, by=admin
     )
@@ -353,28 +355,51 @@ def test_every_placeholder_offered_is_filled_in_by_notifications(live_service, a
     assert "((" not in Notification.objects.get(case=case).body
 
 
-def test_the_default_emails_use_only_placeholders_we_offer():
-    from townhall.notifications.templates_default import DEFAULT_TEMPLATES
-
-    for subject, body in DEFAULT_TEMPLATES.values():
-        assert services.placeholder_errors(subject + body) == []
-
-
-def test_refuses_an_unknown_placeholder_and_saves_nothing(live_service, admin):
+def test_refuses_a_placeholder_the_event_cannot_fill_in_and_saves_nothing(live_service, admin):
     with pytest.raises(ValidationError) as error:
         services.save_notification_template(
             service=live_service,
             event=NotificationEvent.SUBMITTED,
             subject="Your ((Reference))",
-            body="Hello ((first_name)) ((name))",
+            body="Hello ((first_name)) ((name)), we took ((amount)) by ((method)).",
             by=admin,
         )
 
+    usable = (
+        "It can use ((name)), ((reference)), ((service)), ((status)), ((track_url)), ((council)), "
+        "((reopen_days)) and ((deadline_sentence))."
+    )
     assert error.value.message_dict == {
-        "subject": ["((Reference)) is not a placeholder we can fill in: use one from the list"],
-        "body": ["((first_name)) is not a placeholder we can fill in: use one from the list"],
+        "subject": [f"This email cannot use ((Reference)). {usable}"],
+        "body": [f"This email cannot use ((first_name)), ((amount)) or ((method)). {usable}"],
     }
     assert not NotificationTemplate.objects.exists()
+
+
+def test_refuses_a_placeholder_left_open(live_service, admin):
+    with pytest.raises(ValidationError) as error:
+        services.save_notification_template(
+            service=live_service,
+            event=NotificationEvent.RESOLVED,
+            subject="Done",
+            body="Your request ((reference is resolved (((service)))",
+            by=admin,
+        )
+
+    assert error.value.message_dict["body"][0].startswith("Close “((reference” with two closing brackets.")
+    assert not NotificationTemplate.objects.exists()
+
+
+def test_a_receipt_may_use_the_payment_placeholders(live_service, admin):
+    template = services.save_notification_template(
+        service=live_service,
+        event=NotificationEvent.PAYMENT_RECEIVED,
+        subject="Receipt ((reference))",
+        body="Paid ((amount)) by ((method)) on ((paid_at)), payment ((payment_reference)).",
+        by=admin,
+    )
+
+    assert template.event == NotificationEvent.PAYMENT_RECEIVED
 
 
 def test_resetting_an_email_goes_back_to_the_default(live_service, admin):
@@ -427,3 +452,41 @@ def test_refuses_an_article_slug_already_taken(admin):
         services.create_article(by=admin, title="B", slug="same", summary="S", body="B")
 
     assert KnowledgeArticle.objects.count() == 1
+
+
+def test_changes_a_department_and_records_what_changed(admin, department):
+    services.update_department(department=department, by=admin, name="Streets", slug="environment", description="D")
+
+    department.refresh_from_db()
+    assert (department.name, department.description) == ("Streets", "D")
+    assert AuditEvent.objects.get(action="catalogue.department_updated").data == {"changed": ["name", "description"]}
+
+
+def test_refuses_to_delete_a_department_with_services_and_deletes_an_empty_one(admin, department):
+    ServiceFactory(department=department)
+    empty = services.create_department(by=admin, name="Parks", slug="parks")
+
+    with pytest.raises(ValidationError) as error:
+        services.delete_department(department=department, by=admin)
+    assert services.delete_department(department=empty, by=admin) is True
+    assert services.delete_department(department=empty, by=admin) is False  # sent twice: nothing more happens
+
+    assert error.value.messages == [
+        "Environment has 1 service, so it cannot be deleted. Move the service to another department first."
+    ]
+    assert list(Department.objects.values_list("slug", flat=True)) == ["environment"]
+    assert AuditEvent.objects.filter(action="catalogue.department_deleted").count() == 1
+
+
+def test_deletes_an_article_and_keeps_the_contacts_it_answered(admin):
+    from townhall.customers.models import Contact, Outcome
+
+    article = services.create_article(by=admin, title="A", slug="a", summary="S", body="B")
+    contact = Contact.objects.create(channel=Channel.PHONE, reason="Bin day", outcome=Outcome.ANSWERED, article=article)
+
+    assert services.delete_article(article=article, by=admin) is True
+    assert services.delete_article(article=article, by=admin) is False
+
+    assert not KnowledgeArticle.objects.exists()
+    assert Contact.objects.get(pk=contact.pk).article is None
+    assert AuditEvent.objects.get(action="catalogue.article_deleted").data == {"slug": "a", "title": "A"}

@@ -10,7 +10,9 @@ from townhall.core.models import OutboxMessage
 from townhall.notifications.backends import DemoMailboxBackend
 from townhall.notifications.delivery import send_email
 from townhall.notifications.models import DemoMailboxMessage, Notification, NotificationStatus
-from townhall.notifications.services import fill_placeholders
+from townhall.notifications.placeholders import fill_placeholders, placeholder_error, placeholders_for
+from townhall.notifications.services import notify_requester
+from townhall.notifications.templates_default import DEFAULT_TEMPLATES
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,48 @@ def submit(service):
 
 def test_placeholders_are_filled_and_unknown_ones_left_visible():
     assert fill_placeholders("Ref ((reference)) ((nope))", {"reference": "WX-1"}) == "Ref WX-1 ((nope))"
+
+
+@pytest.mark.parametrize("event", NotificationEvent.values)
+def test_each_default_email_uses_only_its_events_placeholders(event):
+    subject, body = DEFAULT_TEMPLATES[event]
+
+    assert placeholder_error(subject + body, event) is None
+
+
+# What each event's sender gives: the update's text, or a receipt's payment details.
+GIVEN = {
+    NotificationEvent.SUBMITTED: {},
+    NotificationEvent.PUBLIC_UPDATE: {"update": "We are on our way."},
+    NotificationEvent.RESOLVED: {"update": "Fixed."},
+    NotificationEvent.MESSAGE: {"update": "Which side of the road?"},
+    NotificationEvent.PAYMENT_RECEIVED: {
+        "extra": {"amount": "£35", "payment_reference": "7F3A", "paid_at": "1 May 2026, 9:00am", "method": "card"}
+    },
+    NotificationEvent.REFUNDED: {"extra": {"amount": "£35"}},
+}
+
+
+@pytest.mark.parametrize("event", NotificationEvent.values)
+def test_every_placeholder_an_event_offers_is_filled_in(event):
+    service = ServiceFactory()
+    case = submit(service)
+    every = " ".join(f"(({name}))" for name in placeholders_for(event))
+    NotificationTemplate.objects.create(service=service, event=event, subject="((reference))", body=every)
+
+    notification = notify_requester(case=case, event=event, **GIVEN[event])
+
+    assert "((" not in notification.body
+    assert case.reference in notification.body
+
+
+def test_an_event_given_a_value_it_does_not_offer_is_a_mistake_in_the_code():
+    case = submit(ServiceFactory())
+
+    with pytest.raises(ValueError, match="amount"):
+        notify_requester(case=case, event=NotificationEvent.PUBLIC_UPDATE, update="x", extra={"amount": "£5"})
+    with pytest.raises(ValueError, match="payment_reference"):
+        notify_requester(case=case, event=NotificationEvent.PAYMENT_RECEIVED, extra={"amount": "£5"})
 
 
 def test_the_submission_email_is_sent_once_after_commit(django_capture_on_commit_callbacks):

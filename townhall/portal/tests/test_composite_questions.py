@@ -162,7 +162,7 @@ class TestFiles:
 
         page = response.content.decode()
         assert "There is a problem" in page
-        assert "The selected file must be a GIF, JPG, PDF, PNG, WEBP" in page
+        assert "The selected file must be a GIF, JPG, PDF, PNG or WEBP" in page
         assert 'href="#id_upload"' in page
         assert Draft.objects.get().answers == {}
 
