@@ -67,6 +67,8 @@ class Case(models.Model):
             models.Index(fields=["team", "is_closed", "due_date"]),
             models.Index(fields=["assignee", "is_closed"]),
             models.Index(fields=["service", "status"]),
+            # Date-windowed reads across services, newest first (Open311 GET requests, reporting).
+            models.Index(fields=["submitted_at", "id"], name="case_submitted_idx"),
             models.Index(fields=["team"], condition=models.Q(has_new_message=True), name="case_new_message_idx"),
         ]
 
@@ -100,6 +102,8 @@ class EventKind(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Waiting for payment")
     PAYMENT = "payment", _("Payment")
     REFUND = "refund", _("Refund")
+    WATCHER_ADDED = "watcher_added", _("Follower added")
+    WATCHER_REMOVED = "watcher_removed", _("Follower removed")
 
 
 class CaseEvent(models.Model):
@@ -124,6 +128,52 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} {self.get_kind_display()}"
+
+
+class WatchReason(models.TextChoices):
+    DUPLICATE_REPORT = "duplicate_report", _("Reported it too")
+    SUPPORTER = "supporter", _("Supports the request")
+    ASKED = "asked", _("Asked to be kept informed")
+
+
+class CaseWatcher(models.Model):
+    """Someone besides the requester who hears of a case's progress: a customer record, or
+    only an email address when they have none."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="watchers")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="watching"
+    )
+    email = models.EmailField(blank=True, help_text=_("The address they gave, if any."))
+    reason = models.CharField(max_length=20, choices=WatchReason)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False) | ~models.Q(email=""), name="case_watcher_is_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "customer"],
+                condition=models.Q(customer__isnull=False),
+                name="case_watcher_once_per_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "email"], condition=~models.Q(email=""), name="case_watcher_once_per_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.customer or self.email}"
+
+    @property
+    def address(self) -> str:
+        """Where their emails go: the address they gave, else their record's."""
+        return self.email or (self.customer.email if self.customer else "")
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from townhall.catalogue.answering import answer_field, to_stored
+from townhall.catalogue.field_messages import PlainMessagesMixin
 from townhall.catalogue.questions import Question
 from townhall.core.forms import GovUKForm
 from townhall.core.uploads import allowed_types_text
@@ -47,7 +48,7 @@ class AnswerForm(GovUKForm):
         )
 
 
-class FindAddressForm(GovUKForm):
+class FindAddressForm(PlainMessagesMixin, GovUKForm):
     postcode = forms.CharField(
         label=_("Postcode"),
         max_length=10,
@@ -71,7 +72,7 @@ class FindAddressForm(GovUKForm):
         return postcode
 
 
-class ChooseAddressForm(GovUKForm):
+class ChooseAddressForm(PlainMessagesMixin, GovUKForm):
     def __init__(self, properties: list, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.by_uprn = {str(place.uprn): place for place in properties}
@@ -81,7 +82,10 @@ class ChooseAddressForm(GovUKForm):
             label=_("%(n)s addresses found") % {"n": len(choices)} if many else _("Select the address"),
             choices=[("", _("Select the address")), *choices] if many else choices,
             widget=forms.Select if many else forms.RadioSelect,
-            error_messages={"required": _("Select the address")},
+            error_messages={
+                "required": _("Select the address"),
+                "invalid_choice": _("Select the address from the list"),
+            },
         )
 
     @property
@@ -122,6 +126,7 @@ class FindPlaceForm(GovUKForm):
         super().__init__(*args, **kwargs)
         self.required = required
         self.results: list = []
+        self.location: gazetteer.PointLocation | None = None
 
     def clean(self) -> dict:
         data = super().clean()
@@ -132,6 +137,11 @@ class FindPlaceForm(GovUKForm):
             for name, value in (("latitude", latitude), ("longitude", longitude)):
                 if value is None:
                     self.add_error(name, _("Enter both the latitude and the longitude"))
+            if latitude is not None and longitude is not None:
+                # Kept for pages that link to the neighbouring authority named in the refusal.
+                self.location = gazetteer.locate_point(latitude, longitude, find_ward=False)
+                if not self.location.inside:
+                    self.add_error("latitude", self.location.refusal)
             return data
         text = (data.get("place") or "").strip()
         data["place"] = text
@@ -194,7 +204,7 @@ class ChoosePlaceForm(GovUKForm):
         }
 
 
-class UploadForm(GovUKForm):
+class UploadForm(PlainMessagesMixin, GovUKForm):
     upload = forms.FileField(
         label=_("Upload a file"),
         required=False,

@@ -1,10 +1,13 @@
 """Reads of cases that pages and APIs share, with who may see what built in."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from townhall.accounts.models import Role, Team
-from townhall.cases.models import Attachment, Case, CaseEvent
+from townhall.cases.models import Attachment, Case, CaseEvent, CaseWatcher
 from townhall.catalogue.models import Service
+from townhall.customers.models import Customer
 
 # Roles that see every case, restricted ones included: the council's admins and auditors.
 SEES_EVERYTHING = {Role.COUNCIL_ADMIN, Role.AUDITOR}
@@ -68,6 +71,48 @@ def resident_cases(user) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     return Case.objects.filter(customer__user=user).select_related("service").order_by("-submitted_at", "-id")
+
+
+def followed_cases(user) -> QuerySet[Case]:
+    """Requests a resident follows without having made them, newest first: as the
+    customer record linked to their account, or by its email address alone."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    their_emails = Customer.objects.filter(user=user).exclude(email="").values("email")
+    following = CaseWatcher.objects.filter(Q(customer__user=user) | Q(customer__isnull=True, email__in=their_emails))
+    return (
+        Case.objects.filter(pk__in=following.values("case_id"))
+        .exclude(customer__user=user)
+        .select_related("service")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+# The most of a customer's requests a page about them lists, newest first.
+RECENT_CASES = 50
+
+
+@dataclass(frozen=True)
+class RecentCases:
+    cases: list[Case]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.cases)
+
+
+def customer_cases(user, customer: Customer) -> QuerySet[Case]:
+    """A customer's requests that `user` may see, newest first, as lists show them."""
+    return case_list(visible_cases(user).filter(customer=customer)).order_by("-submitted_at", "-id")
+
+
+def recent_customer_cases(user, customer: Customer) -> RecentCases:
+    """What every page about a customer lists of their requests, and the count it gives:
+    one selector, so no page says one number and lists another."""
+    cases = customer_cases(user, customer)
+    shown = list(cases[:RECENT_CASES])
+    return RecentCases(shown, len(shown) if len(shown) < RECENT_CASES else cases.count())
 
 
 def case_list(queryset: QuerySet[Case]) -> QuerySet[Case]:

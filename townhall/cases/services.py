@@ -9,21 +9,37 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
+from townhall.accounts.permissions import can_work_cases
 from townhall.cases import drafting
-from townhall.cases.models import Attachment, Case, CaseEvent, Draft, EventKind, Priority
+from townhall.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseWatcher,
+    Draft,
+    EventKind,
+    Priority,
+    WatchReason,
+)
 from townhall.catalogue.answering import clean_answers
 from townhall.catalogue.fees import price_for
 from townhall.catalogue.models import AWAITING_PAYMENT, NotificationEvent, Service
 from townhall.catalogue.questions import parse_questions
-from townhall.core import audit, calendar
+from townhall.core import audit, calendar, outbox
 from townhall.core.references import new_reference
 from townhall.core.uploads import check_upload
 from townhall.customers import services as customer_services
 from townhall.customers.models import Contact, Customer
 from townhall.gazetteer.models import Property
 from townhall.notifications import services as notifications
+
+# Sent inside the transaction of every `change_status`, for modules whose own records follow
+# their case's status (a missed bin resolved, say). Receivers get `case` and `previous`.
+case_status_changed = Signal()
 
 
 class CaseError(Exception):
@@ -61,16 +77,28 @@ def _bump(case: Case, *fields: str) -> None:
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _event(case: Case, kind: str, by, *, public: bool = False, text: str = "", **extra) -> CaseEvent:
-    return CaseEvent.objects.create(
+def _event(
+    case: Case, kind: str, by, *, public: bool = False, text: str = "", actor_label: str = "", **extra
+) -> CaseEvent:
+    """Every timeline line is written here, with its outbox message in the same transaction:
+    `integrations.fanout` shares it out after commit (webhooks, back offices), in order per
+    case. `actor_label` names a sender who is not a signed-in user."""
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=by if _label(by) else None,
-        actor_label=_label(by),
+        actor_label=_label(by) or actor_label,
         public=public,
         text=text,
         **extra,
     )
+    outbox.enqueue(
+        topic="case_event",
+        payload={"event_id": event.pk, "case_id": case.pk, "kind": kind},
+        key=f"case-event:{event.pk}",
+        ordering_key=f"case:{case.pk}",
+    )
+    return event
 
 
 def submit_case(
@@ -348,6 +376,7 @@ def change_status(
     if public_text:
         _event(case, EventKind.PUBLIC_UPDATE, by, public=True, text=public_text)
     audit.record(actor=by, action="case.status_changed", target=case, data={"from": previous, "to": status})
+    case_status_changed.send(sender=Case, case=case, previous=previous)
     if case.is_closed:
         notifications.notify_requester(case=case, event=NotificationEvent.RESOLVED, update=public_text)
     elif public_text:
@@ -427,22 +456,31 @@ def send_message(*, case: Case, text: str, by) -> CaseEvent:
 def receive_message(*, case: Case, text: str, by=None, sender_label: str = "") -> CaseEvent:
     """A message from the resident. On a request resolved within the service's reopen
     period it reopens the request; later ones still reach the team. Nothing is lost."""
+    return _message_in(case, text, by=by, sender_label=sender_label, reopen_any_time=False)
+
+
+@transaction.atomic
+def reopen_case(*, case: Case, text: str, by=None, sender_label: str = "") -> CaseEvent:
+    """The resident, asked, says a resolved request is not done (a street problem marked
+    fixed, say): their answer reaches the team like a reply, and it reopens the request
+    however long ago it was resolved."""
+    return _message_in(case, text, by=by, sender_label=sender_label, reopen_any_time=True)
+
+
+def _message_in(case: Case, text: str, *, by, sender_label: str, reopen_any_time: bool) -> CaseEvent:
     case = _locked(case, None)
     text = _require_text(text)
-    event = CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.MESSAGE_IN,
-        actor=by if _label(by) else None,
-        actor_label=_label(by) or sender_label or case.requester_name,
-        public=True,
-        text=text,
+    event = _event(
+        case, EventKind.MESSAGE_IN, by, public=True, text=text, actor_label=sender_label or case.requester_name
     )
     case.has_new_message = True
     fields = ["has_new_message"]
-    reopened = (
-        case.is_closed
-        and case.resolved_at is not None
-        and (timezone.now() - case.resolved_at <= dt.timedelta(days=case.service.reopen_days))
+    reopened = case.is_closed and (
+        reopen_any_time
+        or (
+            case.resolved_at is not None
+            and timezone.now() - case.resolved_at <= dt.timedelta(days=case.service.reopen_days)
+        )
     )
     if reopened:
         previous = case.status
@@ -470,8 +508,70 @@ def receive_message(*, case: Case, text: str, by=None, sender_label: str = "") -
 
 
 @transaction.atomic
-def mark_messages_read(*, case: Case, by) -> None:
-    Case.objects.filter(pk=case.pk, has_new_message=True).update(has_new_message=False)
+def mark_messages_read(*, case: Case, by) -> bool:
+    """The resident's new message was read by whoever is to answer it: the assignee, or
+    while nobody is assigned, a case worker in the case's team. Anyone else opening the
+    case (a contact-centre agent, a manager looking in) leaves it new for them. True when
+    it was marked read."""
+    if case.assignee_id is not None:
+        answers = case.assignee_id == by.pk
+    else:
+        answers = can_work_cases(by) and case.team.members.filter(pk=by.pk).exists()
+    return answers and bool(Case.objects.filter(pk=case.pk, has_new_message=True).update(has_new_message=False))
+
+
+@transaction.atomic
+def add_watcher(
+    *, case: Case, customer: Customer | None = None, email: str = "", reason: str, by
+) -> CaseWatcher | None:
+    """Someone besides the requester follows the case: they are told of its public updates
+    and its closing, and see it in My Account if they have an account. An email address
+    of a customer record links them to that record.
+
+    Adding someone who already follows it changes nothing (their first entry is returned);
+    the requester hears of their own request already, so None is returned for them."""
+    if reason not in WatchReason.values:
+        raise CaseError("Choose why they follow the case.")
+    email = (email or "").strip().lower()
+    customer = customer or customer_services.customer_with_email(email)
+    if customer is None and not email:
+        raise CaseError("Enter their email address.")
+    case = _locked(case, None)
+    if _is_requester(case, customer, email):
+        return None
+    same_person = Q(customer=customer) if customer is not None else Q(email=email)
+    if customer is not None and email:
+        same_person |= Q(email=email)
+    if existing := case.watchers.filter(same_person).first():
+        return existing
+    watcher = CaseWatcher.objects.create(
+        case=case, customer=customer, email=email, reason=reason, added_by=by if _label(by) else None
+    )
+    _event(case, EventKind.WATCHER_ADDED, by, text=_watcher_text(watcher), data={"watcher": watcher.pk})
+    audit.record(actor=by, action="case.watcher_added", target=case, data={"watcher": watcher.pk, "reason": reason})
+    return watcher
+
+
+@transaction.atomic
+def remove_watcher(*, watcher: CaseWatcher, by) -> None:
+    """They stop following the case (they asked to, say). Removing them twice does nothing."""
+    deleted, _by_model = CaseWatcher.objects.filter(pk=watcher.pk).delete()
+    if deleted:
+        _event(watcher.case, EventKind.WATCHER_REMOVED, by, text=_watcher_text(watcher))
+        audit.record(actor=by, action="case.watcher_removed", target=watcher.case, data={"watcher": watcher.pk})
+
+
+def _is_requester(case: Case, customer: Customer | None, email: str) -> bool:
+    if customer is not None and customer.pk == case.customer_id:
+        return True
+    requester_emails = {case.requester_email, case.customer.email if case.customer else ""}
+    return bool(email) and email in requester_emails
+
+
+def _watcher_text(watcher: CaseWatcher) -> str:
+    """Who follows the case and why, for the staff timeline (never shown to the requester)."""
+    who = ", ".join(filter(None, [watcher.customer.display_name if watcher.customer else "", watcher.address]))
+    return f"{who}: {watcher.get_reason_display()}"
 
 
 @transaction.atomic

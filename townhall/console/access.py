@@ -37,7 +37,15 @@ def visible_case_or_404(user, reference: str) -> Case:
     """A case the user may see, with what its pages show; 404 for one they may not, so a
     restricted case does not even reveal that it exists."""
     return get_object_or_404(
-        # A bulky waste collection, if the case has one, shows on its page: fetched in the same query.
-        case_list(visible_cases(user)).select_related("form", "address__street", "bulky_booking__booking__slot"),
+        # A bulky waste collection, street report or back-office request, if the case has one,
+        # shows on its page: in the same query.
+        case_list(visible_cases(user)).select_related(
+            "form",
+            "address__street",
+            "bulky_booking__booking__slot",
+            "street_report__asset__layer",
+            "external_request__endpoint",
+            "open311_submission__api_key",
+        ),
         reference=reference,
     )

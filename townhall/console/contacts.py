@@ -18,7 +18,7 @@ from django.utils import timezone
 from townhall.catalogue.models import Channel
 from townhall.customers.models import Contact, Customer
 from townhall.customers.selectors import current_record
-from townhall.customers.services import log_contact
+from townhall.customers.services import log_contact, normalise_phone
 
 SESSION_KEY = "console_contacts"
 # Oldest contacts are dropped past this, so a session never grows without end.
@@ -53,7 +53,7 @@ class ContactInProgress:
     def identify(self, customer: Customer | None, *, anonymous: bool = False) -> None:
         """The caller is `customer` (or nobody yet, or someone who stays anonymous): not verified yet."""
         self.customer_id = customer.pk if customer else None
-        self.customer_name = customer.name if customer else ""
+        self.customer_name = customer.display_name if customer else ""
         self.anonymous = anonymous
         self.verified = False
 
@@ -87,6 +87,16 @@ def start(request: HttpRequest, *, channel: str, phone: str = "") -> ContactInPr
     )
     save(request, contact)
     return contact
+
+
+def call_in_progress(request: HttpRequest, phone: str) -> ContactInProgress | None:
+    """The agent's latest contact in progress with a call from `phone`, however the number
+    was written. A withheld number (none given) never matches: its calls cannot be told apart."""
+    number = normalise_phone(phone)
+    if not number:
+        return None
+    calls = [c for c in in_progress(request) if c.channel == Channel.PHONE and normalise_phone(c.phone) == number]
+    return max(calls, key=lambda call: call.started_at, default=None)
 
 
 def get_or_404(request: HttpRequest, token: str) -> ContactInProgress:

@@ -17,6 +17,8 @@ from townhall.console import contacts
 from townhall.waste.crews import CREW_ROLES
 
 OUTBOX_ROLES = (Role.TEAM_MANAGER, Role.COUNCIL_ADMIN)
+# The integrations page and the pages it leads to, all under one navigation item.
+INTEGRATION_PAGES = ("integrations:", "api_keys:", "backoffice:", "webhooks:")
 
 
 def console_navigation(request: HttpRequest) -> dict:
@@ -38,6 +40,9 @@ def console_navigation(request: HttpRequest) -> dict:
         items.append((_("Crews"), reverse("crews:today"), ("crews:",)))
     if can_edit_catalogue(user):
         items.append((_("Catalogue"), "/staff/catalogue/", ("catalogue:",)))
+        items.append((_("Street categories"), reverse("streetcare_staff:categories"), ("streetcare_staff:categor",)))
+    if has_role(user, Role.COUNCIL_ADMIN):
+        items.append((_("Integrations"), reverse("integrations:index"), INTEGRATION_PAGES))
     if can_view_finance(user):
         items.append((_("Payments"), reverse("finance:report"), ("finance:",)))
     if has_role(user, *OUTBOX_ROLES):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("queues/", work.queue, name="queue"),
     path("cases/<str:reference>/", cases.case_detail, name="case"),
     path("cases/<str:reference>/attachments/<uuid:public_id>/", cases.attachment, name="attachment"),
+    path("cases/<str:reference>/followers/<int:watcher_id>/remove/", cases.watcher_remove, name="case_watcher_remove"),
     path("cases/<str:reference>/<slug:action>/", cases.case_action, name="case_action"),
     path("cases/<str:reference>/payments/card/", payments.take_card_payment, name="take_card_payment"),
     path("cases/<str:reference>/payments/counter/", payments.record_counter_payment, name="record_counter_payment"),

@@ -15,7 +15,8 @@ class CustomerKind(models.TextChoices):
 
 class Customer(models.Model):
     kind = models.CharField(max_length=12, choices=CustomerKind, default=CustomerKind.PERSON)
-    name = models.CharField(max_length=200, help_text=_("Full name, or the organisation's name."))
+    # Blank when nobody told us (an account made without a name): never guessed from the email.
+    name = models.CharField(max_length=200, blank=True, help_text=_("Full name, or the organisation's name."))
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=30, blank=True)
     # Digits only, UK numbers as 0…, so any way of writing a number finds the record.
@@ -48,11 +49,50 @@ class Customer(models.Model):
         indexes = [models.Index(fields=["name", "postcode"])]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or str(_("Name not given"))
 
     @property
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
+
+    @property
+    def other_details(self) -> dict[str, list[str]]:
+        """Its aliases' values by kind ("name", "email", "phone"), from prefetched aliases if any."""
+        found: dict[str, list[str]] = {}
+        for alias in self.aliases.all():
+            found.setdefault(alias.kind, []).append(alias.value)
+        return found
+
+
+class AliasKind(models.TextChoices):
+    NAME = "name", _("Name")
+    EMAIL = "email", _("Email address")
+    PHONE = "phone", _("Phone number")
+
+
+class CustomerAlias(models.Model):
+    """Another name, email address or phone number a customer is known by: a merged
+    duplicate's details, so searching by them still finds the person."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=5, choices=AliasKind)
+    # As given for a name; lower case for an email address; digits only for a phone number.
+    value = models.CharField(max_length=200)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "kind", "value"], name="customer_alias_once"),
+        ]
+        indexes = [models.Index(fields=["kind", "value"])]
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class AlertKind(models.TextChoices):

@@ -5,7 +5,7 @@ import re
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from townhall.core.references import normalise_reference
-from townhall.customers.models import Contact, Customer, CustomerAlert
+from townhall.customers.models import AliasKind, Contact, Customer, CustomerAlert, CustomerAlias
 from townhall.customers.services import normalise_phone
 from townhall.gazetteer.models import Property, normalise_postcode
 
@@ -23,26 +23,32 @@ def with_alert_flag(customers: QuerySet[Customer]) -> QuerySet[Customer]:
 
 def search_customers(text: str) -> QuerySet[Customer]:
     """Current (unmerged) customers matching `text` as a name, email, phone number,
-    postcode or the reference of one of their cases."""
+    postcode or the reference of one of their cases, or as another name, email or phone
+    number they are known by (a merged duplicate's)."""
     text = (text or "").strip()
     if not text:
         return Customer.objects.none()
     words = text.split()
     matches = Q(*[Q(name__icontains=word) for word in words])
+    aliases = Q(*[Q(value__icontains=word) for word in words], kind=AliasKind.NAME)
     if "@" in text:
         matches |= Q(email=text.lower())
+        aliases |= Q(kind=AliasKind.EMAIL, value=text.lower())
     digits = normalise_phone(text)
     if len(digits) >= _MIN_PHONE_DIGITS:
         matches |= Q(phone_normalised=digits)
+        aliases |= Q(kind=AliasKind.PHONE, value=digits)
     if _POSTCODE.match(text):
         matches |= Q(postcode=normalise_postcode(text))
+    # Owners of a case or of an alias are looked up first, by their own indexes: as a
+    # subquery in this OR, either would make PostgreSQL read every customer instead of
+    # using the indexes of the other matches.
+    owners = list(CustomerAlias.objects.filter(aliases).values_list("customer_id", flat=True))
     reference = normalise_reference(text)
     if "-" in reference:
-        # Looked up first, by the unique index: as a subquery in this OR, it would make
-        # PostgreSQL read every customer instead of using the indexes of the other matches.
-        owners = list(Customer.objects.filter(cases__reference=reference).values_list("pk", flat=True))
-        if owners:
-            matches |= Q(pk__in=owners)
+        owners += Customer.objects.filter(cases__reference=reference).values_list("pk", flat=True)
+    if owners:
+        matches |= Q(pk__in=owners)
     return with_alert_flag(Customer.objects.filter(matches, merged_into__isnull=True)).order_by("name", "id")
 
 
@@ -64,7 +70,7 @@ def find_duplicates(customer: Customer) -> QuerySet[Customer]:
         same |= Q(email=customer.email)
     if customer.phone_normalised:
         same |= Q(phone_normalised=customer.phone_normalised)
-    if customer.postcode:
+    if customer.postcode and customer.name:  # people whose names we were not told are not alike
         same |= Q(name__iexact=customer.name, postcode=customer.postcode)
     if not same:
         return Customer.objects.none()
@@ -84,7 +90,7 @@ def customer_for_360(customer_id: int) -> Customer | None:
     """One customer with what the 360 view shows of them, in a fixed number of queries."""
     return (
         Customer.objects.select_related("address__street", "address__ward", "user")
-        .prefetch_related(Prefetch("properties", queryset=Property.objects.select_related("street")))
+        .prefetch_related(Prefetch("properties", queryset=Property.objects.select_related("street")), "aliases")
         .filter(pk=customer_id)
         .first()
     )

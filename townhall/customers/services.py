@@ -7,11 +7,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.core import audit
-from townhall.customers.models import AlertKind, Contact, Customer, CustomerAlert, CustomerKind
+from townhall.customers.models import (
+    AlertKind,
+    AliasKind,
+    Contact,
+    Customer,
+    CustomerAlert,
+    CustomerAlias,
+    CustomerKind,
+)
 from townhall.gazetteer.models import Property, normalise_postcode
 
 # Fields a merge may fill on the kept record when it has them blank.
-MERGE_FILLABLE = ["email", "phone", "date_of_birth", "address", "address_text", "postcode"]
+MERGE_FILLABLE = ["name", "email", "phone", "date_of_birth", "address", "address_text", "postcode"]
 
 
 class CustomerError(Exception):
@@ -87,14 +95,21 @@ def match_or_create_requester(
     An existing record with the same email is used, never changed; otherwise a new one
     is made. Nothing is made for a request with neither name nor email.
     """
-    email = (email or "").strip().lower()
-    if email:
-        existing = Customer.objects.filter(email=email, merged_into__isnull=True).order_by("id").first()
-        if existing:
-            return existing
+    existing = customer_with_email(email)
+    if existing:
+        return existing
     if not (name or email):
         return None
-    return create_customer(by=None, name=name or email, email=email, phone=phone, address=address)
+    return create_customer(by=None, name=name, email=email, phone=phone, address=address)
+
+
+def customer_with_email(email: str) -> Customer | None:
+    """The current record a request or a follower in this email address belongs to: the
+    oldest, when duplicates share it."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    return Customer.objects.filter(email=email, merged_into__isnull=True).order_by("id").first()
 
 
 @transaction.atomic
@@ -111,7 +126,7 @@ def link_account(*, user) -> Customer:
         .first()
     )
     if customer is None:
-        customer = create_customer(by=user, name=user.full_name or user.email, email=user.email)
+        customer = create_customer(by=user, name=user.full_name, email=user.email)
     customer.user = user
     customer.save(update_fields=["user", "updated_at"])
     audit.record(actor=user, action="customer.account_linked", target=customer)
@@ -120,8 +135,10 @@ def link_account(*, user) -> Customer:
 
 @transaction.atomic
 def merge_customers(*, keep: Customer, duplicate: Customer, by) -> Customer:
-    """Fold `duplicate` into `keep`: cases, contacts, alerts and properties move; blank
-    details are filled; the duplicate remains as a pointer, so nothing is lost."""
+    """Fold `duplicate` into `keep`: cases, contacts, alerts, properties and the cases it
+    follows move; blank details are filled, and its other names, email addresses and
+    phone numbers become the kept record's aliases, so searching by them still finds the
+    person. The duplicate remains as a pointer, so nothing is lost."""
     if keep.pk == duplicate.pk:
         raise CustomerError("A record cannot be merged into itself.")
     keep, duplicate = (Customer.objects.select_for_update().get(pk=c.pk) for c in (keep, duplicate))
@@ -138,19 +155,52 @@ def merge_customers(*, keep: Customer, duplicate: Customer, by) -> Customer:
         "cases": duplicate.cases.update(customer=keep),
         "contacts": duplicate.contacts.update(customer=keep),
         "alerts": duplicate.alerts.update(customer=keep),
+        "following": _move_following(duplicate, keep),
     }
     keep.properties.add(*duplicate.properties.all())
+    _tidy(keep)
+    CustomerAlias.objects.bulk_create(_aliases_from(duplicate, keep), ignore_conflicts=True)
     if duplicate.user_id:
         keep.user, duplicate.user = duplicate.user, None
         duplicate.save(update_fields=["user"])
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into", "updated_at"])
-    _tidy(keep)
     keep.save()
     audit.record(
         actor=by, action="customer.merged", target=keep, data={"merged": duplicate.pk, "filled": filled, "moved": moved}
     )
     return keep
+
+
+def _move_following(duplicate: Customer, keep: Customer) -> int:
+    """The duplicate's followed cases become the kept record's, once each."""
+    duplicate.watching.filter(case__in=keep.watching.values("case")).delete()
+    return duplicate.watching.update(customer=keep)
+
+
+def _aliases_from(duplicate: Customer, keep: Customer) -> list[CustomerAlias]:
+    """What the duplicate was known by that the kept record is not."""
+    kept = {(kind, _comparable(kind, value)) for kind, value in _known_by(keep)}
+    return [
+        CustomerAlias(customer=keep, kind=kind, value=value)
+        for kind, value in sorted(_known_by(duplicate))
+        if (kind, _comparable(kind, value)) not in kept
+    ]
+
+
+def _known_by(customer: Customer) -> set[tuple[str, str]]:
+    """A record's own name, email address and phone number and its aliases, as (kind, value)."""
+    own = {
+        (AliasKind.NAME, customer.name.strip()),
+        (AliasKind.EMAIL, customer.email),
+        (AliasKind.PHONE, customer.phone_normalised),
+    }
+    return {(kind, value) for kind, value in own | {(a.kind, a.value) for a in customer.aliases.all()} if value}
+
+
+def _comparable(kind: str, value: str) -> str:
+    # Emails and phone numbers are kept normalised already; names differ in case alone.
+    return value.casefold() if kind == AliasKind.NAME else value
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.portal.views import account, journey, public, tracking
+from townhall.portal.views import account, following, journey, public, tracking
 
 app_name = "portal"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("track/reply/", tracking.track_reply, name="track_reply"),
     path("track/another/", tracking.track_another, name="track_another"),
     path("track/files/<uuid:public_id>/", tracking.track_file, name="track_file"),
+    # The link at the end of every email to someone following a request
+    path("following/stop/<str:token>/", following.stop_following, name="stop_following"),
     # My Account
     path("account/", account.account, name="account"),
     path("account/requests/", account.my_requests, name="my_requests"),

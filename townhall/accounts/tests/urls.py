@@ -10,6 +10,7 @@ from django.urls import include, path
 
 from townhall.accounts.models import Role
 from townhall.accounts.permissions import staff_required
+from townhall.streetcare import public_urls as street_report_urls
 
 
 def page(request: HttpRequest, rest: str = "") -> HttpResponse:
@@ -24,6 +25,9 @@ urlpatterns = [
     path("bare-staff/", staff_required(page), name="bare_staff_page"),
     path("admins-only/", staff_required(Role.COUNCIL_ADMIN)(page), name="admins_only_page"),
     path("case-workers/", staff_required(Role.AGENT, Role.OFFICER)(page), name="case_workers_page"),
-    path("bins/", include(("townhall.waste.bins_urls", "bins"))),  # in the public site's navigation
+    # In the public site's navigation:
+    path("bins/", include(("townhall.waste.bins_urls", "bins"))),
+    path("reports/", include((street_report_urls.urlpatterns, "reports"))),
+    path("report/", include(("townhall.streetcare.report_urls", "street_report"))),
     path("", include("townhall.portal.urls")),
 ]

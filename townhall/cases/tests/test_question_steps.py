@@ -74,6 +74,42 @@ class TestPlain:
         draft.refresh_from_db()
         assert draft.answers == {}
 
+    @pytest.mark.parametrize(
+        ("question", "data", "message"),
+        [
+            ({"type": "date"}, {"answer_0": "1", "answer_1": "2", "answer_2": "26"}, "Year must include 4 numbers"),
+            (
+                {"type": "email", "label": "Your email?"},
+                {"answer": "ada@"},
+                "Enter an email address in the correct format, like name@example.com",
+            ),
+            (
+                {"type": "text", "label": "Which street?", "max_length": 10},
+                {"answer": "A very long street name"},
+                "The answer to “Which street?” must be 10 characters or fewer",
+            ),
+        ],
+    )
+    def test_a_wrong_answer_is_explained_in_plain_words(self, channel, question, data, message):
+        draft, question = draft_for(channel, {"key": "answer", **question})
+
+        step = post(draft, question, data)
+
+        assert errors(step) == [message]
+        draft.refresh_from_db()
+        assert draft.answers == {}
+
+    def test_a_date_is_asked_as_day_month_and_year_and_kept_with_its_4_number_year(self, channel):
+        draft, question = draft_for(channel, {"key": "when", "type": "date", "label": "When?"})
+
+        widget = get(draft, question).context["form"]["answer"].as_widget()
+        step = post(draft, question, {"answer_0": "1", "answer_1": "2", "answer_2": "2026"})
+
+        assert 'name="answer_2"' in widget and "govuk-date-input" in widget
+        assert step.done
+        draft.refresh_from_db()
+        assert draft.answers == {"when": "2026-02-01"}
+
     def test_leaving_a_question_blank_to_come_back_later_keeps_nothing(self):
         draft, question = draft_for(Channel.WEB, {"key": "urgent", "type": "yes_no", "label": "Is it urgent?"})
 
@@ -122,6 +158,13 @@ class TestAddress:
         assert errors(step) == [message]
         draft.refresh_from_db()
         assert draft.answers == {}
+
+    def test_a_postcode_too_long_is_explained_in_plain_words(self, channel):
+        draft, question = draft_for(channel, {"key": "home", "type": "address"})
+
+        step = post(draft, question, {"postcode": "WX1 2AB WX1 2AB"})
+
+        assert errors(step) == ["Postcode must be 10 characters or fewer"]
 
     def test_choosing_no_address_is_refused(self, channel, homes):
         draft, question = draft_for(channel, {"key": "home", "type": "address"})
@@ -199,6 +242,13 @@ class TestFiles:
     def upload(self, draft, question, content=PNG, name="drain.png", **data) -> Step:
         return post(draft, question, {"upload": SimpleUploadedFile(name, content), **data})
 
+    def test_the_hint_names_the_types_taken_as_a_list_ending_in_or(self, channel):
+        draft, question = draft_for(channel, {"key": "photos", "type": "file"})
+
+        hint = get(draft, question).context["form"]["upload"].help_text
+
+        assert hint.startswith("GIF, JPG, PDF, PNG or WEBP, smaller than")
+
     def test_an_upload_is_checked_and_stored_under_the_drafts_token(self, channel):
         draft, question = draft_for(channel, {"key": "photos", "type": "file"})
 
@@ -222,7 +272,7 @@ class TestFiles:
     @pytest.mark.parametrize(
         ("content", "limit", "message"),
         [
-            (b"MZ\x90\x00 not a photo", None, "The selected file must be a GIF, JPG, PDF, PNG, WEBP"),
+            (b"MZ\x90\x00 not a photo", None, "The selected file must be a GIF, JPG, PDF, PNG or WEBP"),
             (PNG, 50, "The selected file must be smaller than 50\xa0bytes"),
         ],
     )

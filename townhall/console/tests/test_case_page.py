@@ -7,18 +7,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from townhall.cases import services as case_services
-from townhall.cases.models import Attachment, EventKind
+from townhall.cases.models import Attachment, EventKind, WatchReason
 from townhall.console.tests.conftest import once
 from townhall.core.models import AuditEvent
+from townhall.customers import services as customer_services
+from townhall.customers.tests.factories import CustomerFactory
 from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory, WardFactory
 from townhall.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-# Session, user, the case with what its page shows, the assignee choices, the timeline's
-# events and their files, the attachments; a map-point case adds its nearest address.
-CASE_PAGE_QUERIES = 7
+# Session, user, the case with what its page shows, the customer's alerts, the people
+# following it, the assignee choices, the timeline's events and their files, the
+# attachments; a map-point case adds its nearest address.
+CASE_PAGE_QUERIES = 9
 
 
 @pytest.fixture
@@ -70,16 +73,63 @@ def test_staff_see_a_neutral_status_where_the_resident_sees_waiting_for_your_rep
     assert case.status_label == "Waiting for your reply"  # what My Account, tracking and emails say
 
 
-def test_opening_a_case_with_a_new_message_marks_it_read_for_case_workers_only(case, login):
+def _open(client, case) -> str:
+    return _page(client.get(reverse("console:case", args=[case.reference])))
+
+
+def test_a_customers_alerts_are_shown_above_every_one_of_their_cases(case, make_case, login, agent):
+    customer_services.set_alert(customer=case.customer, kind="two_officers", text="Dog on site", by=agent)
+    other_case = make_case()
+    cleared = customer_services.set_alert(customer=case.customer, kind="interpreter", text="Polish", by=agent)
+    customer_services.clear_alert(alert=cleared, by=agent)
+
+    client = login("officer")
+    for shown in (case, other_case):
+        page = _open(client, shown)
+        assert "This customer has an alert" in page
+        assert page.index("Two officers must visit: Dog on site") < page.index("Summary")
+        assert "Polish" not in page
+        assert "Clear" not in page  # cleared from the customer's record, not here
+
+
+def test_a_case_without_customer_alerts_shows_no_warning(case, login):
+    assert "govuk-warning-text" not in _open(login("officer"), case)
+
+
+@pytest.mark.parametrize(
+    ("assigned_to", "reader", "marks_read"),
+    [
+        (None, "officer", True),  # unassigned: a case worker in the case's team
+        (None, "manager", True),
+        (None, "agent", False),  # the contact centre looking in for a caller
+        (None, "auditor", False),
+        ("manager", "manager", True),  # the assignee
+        ("manager", "officer", False),  # a team mate of the assignee
+    ],
+)
+def test_only_whoever_answers_the_resident_marks_their_new_message_read(
+    assigned_to, reader, marks_read, case, people, login
+):
+    if assigned_to:
+        case_services.assign_case(case=case, assignee=people[assigned_to], by=None)
+    event = case_services.receive_message(case=case, text="Any news?")
+
+    page = _open(login(reader), case)
+
+    case.refresh_from_db()
+    assert case.has_new_message is not marks_read
+    # Whoever opens it is told plainly, and led to the message.
+    assert "The resident sent a new message" in page
+    assert f'href="#event-{event.pk}"' in page and f'id="event-{event.pk}"' in page
+
+
+def test_a_message_read_by_its_answerer_is_not_announced_again(case, login):
     case_services.receive_message(case=case, text="Any news?")
+    client = login("officer")
 
-    login("auditor").get(reverse("console:case", args=[case.reference]))
-    case.refresh_from_db()
-    assert case.has_new_message
+    _open(client, case)
 
-    login("officer").get(reverse("console:case", args=[case.reference]))
-    case.refresh_from_db()
-    assert not case.has_new_message
+    assert "The resident sent a new message" not in _open(client, case)
 
 
 def test_an_auditor_sees_no_action_forms(case, login):
@@ -410,9 +460,65 @@ def test_the_case_page_takes_a_fixed_number_of_queries(
     for number in range(3):
         case_services.add_note(case=case, text=f"Note {number}", by=officer)
         _stored_attachment(case)
+        customer_services.set_alert(customer=case.customer, kind="other", text=f"Alert {number}", by=officer)
+        case_services.add_watcher(case=case, customer=CustomerFactory(), reason=WatchReason.SUPPORTER, by=officer)
     client = login("officer")
 
     with django_assert_max_num_queries(CASE_PAGE_QUERIES + (where == "map point")):
         response = client.get(reverse("console:case", args=[case.reference]))
 
     assert response.status_code == 200
+
+
+# People following the case
+
+
+def test_the_case_page_lists_the_people_following_it(case, officer, login):
+    ben = CustomerFactory(name="Ben Neighbour", email="ben@example.com")
+    case_services.add_watcher(case=case, customer=ben, reason=WatchReason.DUPLICATE_REPORT, by=officer)
+    case_services.add_watcher(case=case, email="cy@example.com", reason=WatchReason.SUPPORTER, by=officer)
+
+    page = _open(login("officer"), case)
+
+    assert "People following this case" in page
+    assert reverse("console:customer", args=[ben.pk]) in page
+    for shown in ("Ben Neighbour", "ben@example.com", "Reported it too", "cy@example.com", "Supports the request"):
+        assert shown in page
+    assert "Stop updates" in page
+
+
+def test_a_case_nobody_follows_has_no_followers_table(case, login):
+    assert "People following this case" not in _open(login("officer"), case)
+
+
+def test_stopping_someones_updates_removes_them_once(case, officer, login):
+    watcher = case_services.add_watcher(case=case, email="cy@example.com", reason=WatchReason.SUPPORTER, by=officer)
+    url = reverse("console:case_watcher_remove", args=[case.reference, watcher.pk])
+    client = login("officer")
+
+    first = client.post(url)
+    again = client.post(url)
+
+    assert first.status_code == again.status_code == 302
+    assert first.url == reverse("console:case", args=[case.reference])
+    assert not case.watchers.exists()
+    assert case.events.filter(kind=EventKind.WATCHER_REMOVED).count() == 1
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("resident", 403), ("auditor", 403)])
+def test_who_may_not_stop_someones_updates_changes_nothing(who, status, case, officer, login):
+    watcher = case_services.add_watcher(case=case, email="cy@example.com", reason=WatchReason.SUPPORTER, by=officer)
+
+    response = login(who).post(reverse("console:case_watcher_remove", args=[case.reference, watcher.pk]))
+
+    assert response.status_code == status
+    assert case.watchers.get() == watcher
+
+
+def test_followers_of_another_case_cannot_be_removed_through_this_one(case, make_case, officer, login):
+    other = make_case()
+    watcher = case_services.add_watcher(case=other, email="cy@example.com", reason=WatchReason.SUPPORTER, by=officer)
+
+    login("officer").post(reverse("console:case_watcher_remove", args=[case.reference, watcher.pk]))
+
+    assert other.watchers.get() == watcher

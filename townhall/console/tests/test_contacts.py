@@ -111,6 +111,49 @@ def test_a_face_to_face_contact_finds_the_caller_by_search(caller, agent_client)
     assert page.context["contact"].channel == Channel.FACE_TO_FACE
 
 
+def test_opening_the_telephony_link_again_goes_back_to_the_call_in_progress(caller, agent_client):
+    link = reverse("console:contact_start")
+    first = agent_client.get(link, {"phone": "07700 900123"})
+    _verify(agent_client, postcode="WX1 1AA", email="rosa@example.com")
+
+    for _reload in range(2):
+        again = agent_client.get(link, {"phone": "+44 7700 900123"})
+        assert again.url == first.url
+
+    (state,) = agent_client.session[SESSION_KEY].values()
+    assert state["verified"]  # going back did not start over
+
+
+def test_a_call_from_another_number_is_another_contact(caller, agent_client):
+    agent_client.get(reverse("console:contact_start"), {"phone": "07700 900123"})
+    agent_client.get(reverse("console:contact_start"), {"phone": "01632 960001"})
+
+    assert len(agent_client.session[SESSION_KEY]) == 2
+
+
+def test_calls_from_withheld_numbers_are_never_taken_for_each_other(agent_client):
+    agent_client.get(reverse("console:contact_start"), {"phone": ""})
+    agent_client.get(reverse("console:contact_start"), {"phone": ""})
+
+    assert len(agent_client.session[SESSION_KEY]) == 2
+
+
+def test_sending_the_start_form_twice_starts_one_contact(caller, agent_client):
+    form = {"channel": Channel.FACE_TO_FACE, "phone": "", "once": once()}
+
+    first = agent_client.post(reverse("console:contact_start"), form)
+    again = agent_client.post(reverse("console:contact_start"), form)
+
+    assert len(agent_client.session[SESSION_KEY]) == 1
+    assert again.status_code == 302 and again.url == first.url == _url("contact", agent_client)
+
+
+def test_the_start_form_carries_a_one_time_key(agent_client):
+    page = agent_client.get(reverse("console:contact_start")).content.decode()
+
+    assert 'name="once"' in page
+
+
 # Verifying the caller
 
 
@@ -158,6 +201,20 @@ def test_answers_that_do_not_match_leave_the_caller_unverified(caller, make_case
     assert case.reference not in response.content.decode()
     assert not agent_client.session[SESSION_KEY][_token(agent_client)]["verified"]
     assert AuditEvent.objects.filter(action="customer.caller_verification_failed").exists()
+
+
+def test_the_contact_page_counts_the_requests_it_lists(caller, make_case, agent_client):
+    # More than the contact page used to list (20), fewer than every page lists now.
+    cases = [make_case() for _ in range(23)]
+    _start(agent_client, "07700900123")
+
+    before = agent_client.get(_url("contact", agent_client)).content.decode()
+    _verify(agent_client, postcode="WX1 1AA", email="rosa@example.com")
+    after = agent_client.get(_url("contact", agent_client)).content.decode()
+
+    assert "They have 23 requests" in before
+    assert "23 requests, from every channel" in after
+    assert all(case.reference in after for case in cases)
 
 
 def test_verification_asks_for_two_answers(caller, agent_client):

@@ -4,10 +4,12 @@ import pytest
 from django.urls import reverse
 
 from townhall.cases.models import Case
+from townhall.cases.selectors import RECENT_CASES
 from townhall.console.tests.conftest import once
 from townhall.core.models import AuditEvent
 from townhall.customers.models import Contact, Customer, CustomerAlert
 from townhall.customers.selectors import find_duplicates, search_customers
+from townhall.customers.services import merge_customers
 from townhall.customers.tests.factories import CustomerFactory
 from townhall.gazetteer.models import Property, Street, Ward
 
@@ -47,7 +49,7 @@ def test_the_search_takes_the_same_queries_however_many_rows(rows, login, django
     CustomerFactory.create_batch(rows, name="Rosa Match")
     client = login("agent")
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # session, user, the aliases matching, the count, the page
         response = client.get(reverse("console:customers"), {"q": "rosa"})
 
     assert response.context["page"].paginator.count == rows
@@ -61,6 +63,13 @@ def test_duplicates_share_an_email_a_phone_number_or_a_name_and_postcode(custome
     CustomerFactory(email="rosa@example.com", merged_into=same_email)  # already merged
 
     assert set(find_duplicates(customer)) == {same_email, same_phone, same_name_and_postcode}
+
+
+def test_records_without_names_are_not_duplicates_for_sharing_a_postcode():
+    nameless = CustomerFactory(name="", postcode="WX1 1AA")
+    CustomerFactory(name="", postcode="WX1 1AA")
+
+    assert list(find_duplicates(nameless)) == []
 
 
 def test_the_360_view_shows_alerts_first_then_details_cases_and_contacts(customer, make_case, agent, login):
@@ -98,7 +107,7 @@ def test_the_360_view_takes_the_same_queries_however_many_rows(
     with django_assert_max_num_queries(11):  # 10, and the payments on the cases
         response = client.get(reverse("console:customer", args=[customer.pk]))
 
-    assert response.context["case_count"] == rows
+    assert response.context["recent_cases"].total == rows
 
 
 def test_a_merged_record_leads_to_the_one_it_went_into(customer, login):
@@ -233,3 +242,41 @@ def test_an_alert_needs_a_kind(customer, login):
 
     assert "Select the kind of alert" in response.content.decode()
     assert not customer.alerts.exists()
+
+
+def test_a_merged_duplicates_details_are_shown_on_the_kept_record_and_find_it(customer, login):
+    duplicate = CustomerFactory(name="Rosa Smith", email="r.smith@example.com", phone="07700 900999")
+    merge_customers(keep=customer, duplicate=duplicate, by=None)
+    client = login("agent")
+
+    page = client.get(reverse("console:customer", args=[customer.pk])).content.decode()
+    found = client.get(reverse("console:customers"), {"q": "r.smith@example.com"})
+
+    assert "Also known as" in page and "Rosa Smith" in page
+    assert "Other email addresses" in page and "r.smith@example.com" in page
+    assert "Other phone numbers" in page and "07700900999" in page
+    assert list(found.context["page"].object_list) == [customer]
+
+
+def test_a_customer_without_a_name_is_shown_as_name_not_given(login):
+    nameless = CustomerFactory(name="", email="nameless@example.com")
+    client = login("agent")
+
+    record = client.get(reverse("console:customer", args=[nameless.pk])).content.decode()
+    found = client.get(reverse("console:customers"), {"q": "nameless@example.com"}).content.decode()
+
+    assert '<h1 class="govuk-heading-l">Name not given</h1>' in record
+    assert "Name not given" in found
+
+
+def test_the_360_view_counts_the_requests_it_lists(customer, make_case, login):
+    for _ in range(RECENT_CASES + 2):
+        make_case()
+
+    response = login("officer").get(reverse("console:customer", args=[customer.pk]))
+
+    recent = response.context["recent_cases"]
+    assert (len(recent.cases), recent.total) == (RECENT_CASES, RECENT_CASES + 2)
+    page = response.content.decode()
+    assert f"{RECENT_CASES + 2} requests, from every channel" in page
+    assert f"Showing the {RECENT_CASES} most recent." in page

@@ -32,18 +32,35 @@ def test_an_officer_sees_the_console_without_catalogue_or_outbox(officer):
     ]
 
 
-def test_a_council_admin_also_sees_the_catalogue_and_the_outbox(admin):
+def test_a_council_admin_also_sees_the_catalogue_integrations_and_the_outbox(admin):
     labels = _labels(_navigation(admin))
 
-    assert "Catalogue" in labels
+    assert "Catalogue" in labels and "Street categories" in labels
+    assert "Integrations" in labels
+    assert "API keys" not in labels and "Back offices and webhooks" not in labels  # on the integrations page
     assert "Outbox" in labels
+
+
+@pytest.mark.parametrize(
+    ("path", "active"),
+    [
+        (reverse("api_keys:list"), "Integrations"),
+        (reverse("backoffice:endpoints"), "Integrations"),
+        (reverse("webhooks:subscribers"), "Integrations"),
+        (reverse("streetcare_staff:category_add"), "Street categories"),
+    ],
+)
+def test_the_pages_under_an_admin_item_mark_it_active(admin, path, active):
+    items = _navigation(admin, path)["console_navigation"]
+
+    assert [item["label"] for item in items if item["active"]] == [active]
 
 
 def test_a_team_manager_sees_the_outbox_but_not_the_catalogue(manager):
     labels = _labels(_navigation(manager))
 
     assert "Outbox" in labels
-    assert "Catalogue" not in labels
+    assert "Catalogue" not in labels and "Integrations" not in labels
 
 
 def test_an_auditor_is_not_offered_taking_a_contact(auditor):

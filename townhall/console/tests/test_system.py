@@ -28,8 +28,8 @@ def test_the_outbox_counts_unsent_messages_and_lists_what_needs_attention(login)
 
     response = login("manager").get(reverse("console:outbox"))
 
-    counts = {status.value: count for status, count in response.context["counts"]}
-    assert counts == {"pending": 2, "failed": 1, "dead": 1}  # sent ones are not counted
+    backlog = {row.label: (row.pending, row.failing, row.stuck) for row in response.context["backlog"]}
+    assert backlog == {"Emails": (2, 1, 1), "All messages": (2, 1, 1)}  # sent ones are not counted
     assert set(response.context["page"].object_list) == {dead, failing, overdue}
     assert "SMTPServerDisconnected: gone" in response.content.decode()
 
@@ -117,7 +117,7 @@ def test_the_outbox_takes_the_same_queries_however_many_rows(rows, login, django
         _message(f"dead-{number}", OutboxStatus.DEAD)
     client = login("manager")
 
-    # session, user, unsent counts, last sent, the page's count and rows
+    # session, user, unsent counts by kind, last sent, the page's count and rows
     with django_assert_max_num_queries(6):
         response = client.get(reverse("console:outbox"))
 

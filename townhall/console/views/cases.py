@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from townhall.accounts.permissions import can_refund, can_work_cases
 from townhall.cases import services
 from townhall.cases.downloads import download
-from townhall.cases.models import Case
+from townhall.cases.models import Case, CaseEvent, EventKind
 from townhall.cases.selectors import full_timeline
 from townhall.catalogue.answering import display_answer
 from townhall.catalogue.models import AWAITING_PAYMENT
@@ -22,6 +22,7 @@ from townhall.console.forms.payments import CancelUnpaidForm, CounterPaymentForm
 from townhall.console.once import Repeated, act_once
 from townhall.console.timeline import described
 from townhall.core import audit
+from townhall.customers.selectors import active_alerts
 from townhall.gazetteer.selectors import nearest_property
 from townhall.payments.services import amount_due
 
@@ -83,9 +84,23 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = visible_case_or_404(user, reference)
     if case.service.restricted:
         audit.record(actor=user, action="case.viewed", target=case)
-    if case.has_new_message and can_work_cases(user):
+    if case.has_new_message:
+        # Marked read only for whoever is to answer it; the page says it is new all the same.
         services.mark_messages_read(case=case, by=user)
     return case_page(request, case)
+
+
+@require_POST
+@console_view()
+def watcher_remove(request: HttpRequest, reference: str, watcher_id: int) -> HttpResponse:
+    """Someone stops following the case. Sent twice, it removes them once."""
+    if not can_work_cases(request.user):
+        raise PermissionDenied
+    case = visible_case_or_404(request.user, reference)
+    if watcher := case.watchers.filter(pk=watcher_id).first():
+        services.remove_watcher(watcher=watcher, by=request.user)
+    messages.success(request, _("They no longer follow this case"))
+    return redirect("console:case", case.reference)
 
 
 @require_POST
@@ -135,21 +150,30 @@ def case_page(request: HttpRequest, case: Case, *, failed=None, status: int = 20
     questions = visible_questions(parse_questions(case.form.questions), case.answers)
     # A point on the map, in words: the street and ward of the nearest address.
     on_map = case.address_id is None and case.latitude is not None and case.longitude is not None
+    timeline = described(full_timeline(case), case.service)
     return render(
         request,
         "console/case.html",
         {
             "case": case,
+            "alerts": active_alerts(case.customer) if case.customer else [],
+            "new_message": _latest_message(timeline) if case.has_new_message else None,
+            "watchers": case.watchers.select_related("customer"),
             "nearest": nearest_property(case.latitude, case.longitude) if on_map else None,
             "answers": [(q, display_answer(q, case.answers.get(q.key))) for q in questions],
             "attachments": case.attachments.select_related("uploaded_by"),
-            "timeline": described(full_timeline(case), case.service),
+            "timeline": timeline,
             "action_forms": action_forms,
             "form": failed,
             **_payments_panel(case, user, failed),
         },
         status=status,
     )
+
+
+def _latest_message(timeline: list[CaseEvent]) -> CaseEvent | None:
+    """The resident's latest message, which the page points to while it is new."""
+    return next((event for event in reversed(timeline) if event.kind == EventKind.MESSAGE_IN), None)
 
 
 def _payments_panel(case: Case, user, failed) -> dict:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from townhall.accounts.permissions import CASE_WORKERS
 from townhall.cases.models import Case
-from townhall.cases.selectors import case_list, public_timeline, visible_cases
+from townhall.cases.selectors import case_list, public_timeline, recent_customer_cases, visible_cases
 from townhall.catalogue.models import Channel, KnowledgeArticle
 from townhall.console import contacts, selectors
 from townhall.console.access import console_view
@@ -30,26 +30,33 @@ from townhall.customers.models import Customer, Outcome
 contact_view = console_view(*CASE_WORKERS)
 
 
-def _found_by_phone(request: HttpRequest, contact: ContactInProgress) -> HttpResponse:
+def _first_page(request: HttpRequest, contact: ContactInProgress) -> str:
     """One customer with the number: theirs is the contact. None: a new customer. Several: choose."""
     matches = list(customer_selectors.customers_with_phone(contact.phone)[:2]) if contact.phone else []
     if len(matches) == 1:
         contact.identify(matches[0])
         contacts.save(request, contact)
     elif not matches and contact.phone:
-        return redirect("console:contact_new_customer", contact.token)
-    return redirect(contact.url)
+        return reverse("console:contact_new_customer", args=[contact.token])
+    return contact.url
 
 
 @contact_view
 def contact_start(request: HttpRequest) -> HttpResponse:
+    """Start a contact, once however often the page is reloaded, gone back to or sent."""
     if request.method == "GET" and "phone" in request.GET:
-        contact = contacts.start(request, channel=Channel.PHONE, phone=request.GET["phone"].strip()[:30])
-        return _found_by_phone(request, contact)
+        phone = request.GET["phone"].strip()[:30]
+        # The telephony link opened again (a reload, the back button) is the call in progress.
+        if call := contacts.call_in_progress(request, phone):
+            return redirect(call.url)
+        return redirect(_first_page(request, contacts.start(request, channel=Channel.PHONE, phone=phone)))
     form = ContactStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = contacts.start(request, channel=form.cleaned_data["channel"], phone=form.cleaned_data["phone"])
-        return _found_by_phone(request, contact)
+        try:
+            url = act_once(request, lambda: _first_page(request, contacts.start(request, **form.cleaned_data)))
+        except Repeated as repeat:
+            return redirect(repeat.redirect_to)
+        return redirect(url)
     return render(request, "console/contact_start.html", {"form": form})
 
 
@@ -71,8 +78,9 @@ def _contact_page(request: HttpRequest, contact: ContactInProgress, *, verify_fo
             found = Customer.objects.none()
         context.update(query=query, found=found[:20])
     else:
-        cases = case_list(visible_cases(request.user).filter(customer=caller)).order_by("-submitted_at", "-id")
-        context.update(alerts=customer_selectors.active_alerts(caller), cases=cases[:20], case_count=cases.count())
+        context.update(
+            alerts=customer_selectors.active_alerts(caller), recent_cases=recent_customer_cases(request.user, caller)
+        )
     context["raised"] = case_list(visible_cases(request.user).filter(reference__in=contact.raised))
     context["hidden_raised"] = len(contact.raised) - len(context["raised"])
     context["form"] = verify_form

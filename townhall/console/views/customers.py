@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from townhall.accounts.permissions import can_manage_alerts
-from townhall.cases.selectors import case_list, visible_cases
+from townhall.cases.selectors import case_list, customer_cases, recent_customer_cases, visible_cases
 from townhall.console.access import console_view
 from townhall.console.forms.customers import FIND_ADDRESS, AlertForm, CustomerForm
 from townhall.console.once import Repeated, act_once
@@ -23,7 +23,7 @@ from townhall.customers import services as customer_services
 from townhall.customers.models import Customer, CustomerAlert
 from townhall.payments.selectors import customer_payments
 
-# The 360 view shows this many of a customer's most recent cases and contacts.
+# The 360 view shows this many of a customer's most recent contacts and payments.
 RECENT_ROWS = 50
 
 
@@ -48,18 +48,16 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _current_or_redirect(selectors.customer_for_360(customer_id))
     if isinstance(customer, HttpResponse):
         return customer
-    cases = case_list(visible_cases(request.user).filter(customer=customer)).order_by("-submitted_at", "-id")
     return render(
         request,
         "console/customer.html",
         {
             "customer": customer,
             "alerts": selectors.active_alerts(customer),
-            "cases": cases[:RECENT_ROWS],
-            "case_count": cases.count(),
+            "recent_cases": recent_customer_cases(request.user, customer),
             "contacts": selectors.customer_contacts(customer)[:RECENT_ROWS],
             "contact_count": customer.contacts.count(),
-            "payments": customer_payments(cases)[:RECENT_ROWS],
+            "payments": customer_payments(customer_cases(request.user, customer))[:RECENT_ROWS],
             "duplicates": selectors.find_duplicates(customer),
             "recent_rows": RECENT_ROWS,
         },

@@ -15,6 +15,7 @@ from townhall.cases.models import Draft
 from townhall.cases.question_steps import answer_question
 from townhall.cases.services import CaseError, Requester, submit_case
 from townhall.catalogue.fees import price_for
+from townhall.catalogue.journeys import own_journey_url
 from townhall.catalogue.questions import visible_questions
 from townhall.console import contacts, selectors
 from townhall.console.access import visible_case_or_404
@@ -51,11 +52,17 @@ def contact_raise(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def act() -> str:
+            caller = contacts.caller(contact)
+            # A module runs some services' requests: its own pages, for staff too, at the
+            # verified caller's address (an unverified one's is not read out).
+            place = caller.address if caller and contact.verified else None
+            if own_pages := own_journey_url(form.cleaned_data["service"], place=place):
+                return own_pages
             draft = drafting.start_draft(
                 service=form.cleaned_data["service"],
                 channel=contact.channel,
                 user=request.user,
-                customer=contacts.caller(contact),
+                customer=caller,
             )
             contact.drafts.append(str(draft.token))
             contacts.save(request, contact)

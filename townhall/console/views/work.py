@@ -3,9 +3,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from townhall.accounts.permissions import has_role
 from townhall.console import selectors
 from townhall.console.access import console_view
+from townhall.console.context_processors import OUTBOX_ROLES
 from townhall.console.forms.queue import QueueFilterForm
+from townhall.console.views.system import outbox_backlog
 from townhall.core.paging import paginate
 from townhall.customers.selectors import recent_contacts_by
 
@@ -24,6 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_case_count": my_cases.count(),
             "teams": selectors.team_counts(user),
             "recent_contacts": recent_contacts_by(user)[:10],
+            "outbox_backlog": outbox_backlog() if has_role(user, *OUTBOX_ROLES) else None,
         },
     )
 

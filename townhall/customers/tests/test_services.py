@@ -4,13 +4,14 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from townhall.accounts.tests.factories import StaffFactory, UserFactory
-from townhall.cases.models import Case
-from townhall.cases.services import Requester, submit_case
+from townhall.cases.models import Case, WatchReason
+from townhall.cases.services import Requester, add_watcher, submit_case
 from townhall.catalogue.tests.factories import ServiceFactory
 from townhall.core.models import AuditEvent
 from townhall.customers import services
 from townhall.customers.models import AlertKind, Customer, Outcome
 from townhall.customers.receivers import link_verified_account
+from townhall.customers.selectors import search_customers
 from townhall.customers.services import CustomerError
 from townhall.customers.tests.factories import CustomerFactory
 
@@ -144,3 +145,77 @@ def test_a_request_with_only_contact_details_finds_the_existing_record():
     assert case.customer == existing
     existing.refresh_from_db()
     assert existing.name != "A Lovelace"  # a web form never rewrites the record
+
+
+def test_after_a_merge_the_duplicates_email_name_and_phone_still_find_the_kept_record():
+    officer = StaffFactory()
+    keep = CustomerFactory(name="Rosa Resident", email="rosa@example.com", phone="07700 900123")
+    duplicate = CustomerFactory(name="Rosa Smith", email="r.smith@example.com", phone="07700 900456")
+
+    services.merge_customers(keep=keep, duplicate=duplicate, by=officer)
+
+    for typed in ["R.Smith@example.com", "rosa smith", "smith", "07700 900456"]:
+        assert list(search_customers(typed)) == [keep], typed
+    assert keep.other_details == {"email": ["r.smith@example.com"], "name": ["Rosa Smith"], "phone": ["07700900456"]}
+
+
+def test_a_merge_keeps_only_details_the_kept_record_is_not_known_by_and_carries_older_aliases():
+    officer = StaffFactory()
+    keep = CustomerFactory(name="Rosa Resident", email="rosa@example.com", phone="07700 900123")
+    first = CustomerFactory(name="ROSA RESIDENT", email="rosa@example.com", phone="07700900123")
+    second = CustomerFactory(name="Rosa Smith", email="old@example.com", phone="07700 900123")
+    third = CustomerFactory(name="R Smith", email="rosa@example.com", phone="")
+    services.merge_customers(keep=second, duplicate=third, by=officer)
+
+    services.merge_customers(keep=keep, duplicate=first, by=officer)
+    services.merge_customers(keep=keep, duplicate=second, by=officer)
+
+    keep.refresh_from_db()
+    assert keep.other_details == {"email": ["old@example.com"], "name": ["R Smith", "Rosa Smith"]}
+    assert list(search_customers("R Smith")) == [keep]
+
+
+def test_a_merge_gives_a_nameless_record_the_duplicates_name():
+    keep = CustomerFactory(name="")
+
+    merged = services.merge_customers(keep=keep, duplicate=CustomerFactory(name="Rosa Resident"), by=StaffFactory())
+
+    assert merged.name == "Rosa Resident"
+    assert not merged.aliases.filter(value="Rosa Resident").exists()
+
+
+def test_the_cases_a_duplicate_follows_move_to_the_kept_record_once_each():
+    officer = StaffFactory()
+    service = ServiceFactory()
+    keep, duplicate = CustomerFactory(), CustomerFactory()
+    both, only_theirs = (
+        submit_case(service=service, answers={"details": "x", "urgent": "no"}, channel="web") for _ in range(2)
+    )
+    for case in (both, only_theirs):
+        add_watcher(case=case, customer=duplicate, reason=WatchReason.SUPPORTER, by=officer)
+    add_watcher(case=both, customer=keep, reason=WatchReason.SUPPORTER, by=officer)
+
+    services.merge_customers(keep=keep, duplicate=duplicate, by=officer)
+
+    assert sorted(keep.watching.values_list("case", flat=True)) == sorted([both.pk, only_theirs.pk])
+    assert not duplicate.watching.exists()
+
+
+def test_an_account_without_a_name_makes_a_record_without_one():
+    user = UserFactory(email="nameless@example.com", full_name="")
+
+    customer = services.link_account(user=user)
+
+    assert customer.name == ""
+    assert customer.display_name == "Name not given"
+
+
+def test_a_request_with_an_email_and_no_name_makes_a_record_without_a_name():
+    case = submit_case(
+        service=ServiceFactory(),
+        answers={"details": "x", "urgent": "no"},
+        channel="web",
+        requester=Requester(email="someone@example.com"),
+    )
+
+    assert (case.customer.name, case.customer.email) == ("", "someone@example.com")

@@ -30,6 +30,8 @@ SECTIONS = {
     "profile_address": "account",
     "delete_draft": "account",
 }
+# Sections of whole namespaces served outside the portal app.
+NAMESPACE_SECTIONS = {"bins": "bins", "missed": "bins", "street_report": "report", "reports": "report"}
 
 
 @register.inclusion_tag("portal/includes/navigation.html", takes_context=True)
@@ -40,12 +42,14 @@ def portal_navigation(context, section: str | None = None) -> dict:
     match = request.resolver_match
     if section is None and match and match.namespace == "portal":
         section = SECTIONS.get(match.url_name)
-    elif section is None and match and match.namespace in ("bins", "missed"):
-        section = "bins"
+    elif section is None and match:
+        section = NAMESPACE_SECTIONS.get(match.namespace)
     items = [
         ("home", _("Home"), reverse("portal:home")),
         ("services", _("Services A to Z"), reverse("portal:services")),
         ("bins", _("Bin days"), reverse("bins:find")),
+        # One item for street reporting, so that the menu fits one line with the account links.
+        ("report", _("Report a problem"), reverse("street_report:where")),
         ("track", _("Track a request"), reverse("portal:track")),
     ]
     return {

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -146,3 +148,23 @@ def test_an_unpublished_article_is_not_found(client, db):
     KnowledgeArticleFactory(slug="secret", published=False)
 
     assert client.get(reverse("portal:article", args=["secret"])).status_code == 404
+
+
+def test_street_reporting_is_in_the_navigation_and_on_the_home_page(client, db):
+    report, near_you = reverse("street_report:where"), reverse("reports:list")
+
+    home = client.get(reverse("portal:home")).content.decode()
+    a_to_z = client.get(reverse("portal:services")).content.decode()
+
+    assert home.count(f'href="{report}"') == 2  # navigation and the street problems box
+    assert home.count(f'href="{near_you}"') == 1  # the box
+    assert a_to_z.count(f'href="{report}"') == 1 and near_you not in a_to_z
+    assert ">Report a problem<" in home and ">Reports near you<" in home
+
+
+@pytest.mark.parametrize("url_name", ["street_report:where", "reports:list"])
+def test_street_reporting_pages_mark_their_navigation_item(client, db, url_name):
+    page = client.get(reverse(url_name)).content.decode()
+
+    current = re.findall(r'aria-current="true"><strong[^>]*>([^<]+)<', page)
+    assert current == ["Report a problem"]

@@ -17,7 +17,7 @@ from townhall.cases import drafting
 from townhall.cases.downloads import download
 from townhall.cases.models import Attachment, Draft
 from townhall.cases.question_forms import ChooseAddressForm, FindAddressForm, find_then_choose
-from townhall.cases.selectors import case_for_resident, public_attachment, resident_cases
+from townhall.cases.selectors import case_for_resident, followed_cases, public_attachment, resident_cases
 from townhall.catalogue.answering import display_answer
 from townhall.catalogue.questions import parse_questions
 from townhall.core.paging import paginate
@@ -27,6 +27,8 @@ from townhall.portal.forms import ProfileForm
 from townhall.portal.views.requests import reply, request_context
 
 REQUESTS_PER_PAGE = 20
+# Requests others made that the resident follows (they reported the same thing, say), newest first.
+FOLLOWING_SHOWN = 20
 
 
 @login_required
@@ -37,7 +39,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
     page = paginate(request, resident_cases(request.user), per_page=REQUESTS_PER_PAGE)
-    return render(request, "portal/account/requests.html", {"page": page})
+    following = followed_cases(request.user)[:FOLLOWING_SHOWN]
+    return render(request, "portal/account/requests.html", {"page": page, "following": following})
 
 
 @login_required

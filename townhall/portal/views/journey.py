@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from townhall.cases import drafting
 from townhall.cases.models import Case, Draft
 from townhall.cases.services import CaseError, submit_case
-from townhall.catalogue.fees import price_for
-from townhall.catalogue.models import AWAITING_PAYMENT, Channel, Service
+from townhall.catalogue.fees import price_for, rule_wording
+from townhall.catalogue.journeys import own_journey_url
+from townhall.catalogue.models import AWAITING_PAYMENT, Channel, FeeKind, Service
 from townhall.catalogue.questions import parse_questions
 from townhall.payments import services as payments
 from townhall.payments.models import PaymentStatus
@@ -76,6 +77,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
             "service": service,
             "needs": flow.what_you_need(parse_questions(service.current_form.questions)),
             "articles": selectors.articles_for(service),
+            "rule_wording": rule_wording(service) if service.fee_kind == FeeKind.RULE else "",
             "resumable": resumable,
             "resume_url": resume_url,
         },
@@ -87,6 +89,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     service = _web_service(slug)
     if request.method != "POST":  # a followed or bookmarked link: show the start page
         return redirect("portal:service", service.slug)
+    if own_pages := own_journey_url(service):  # a module runs this service's requests
+        return redirect(own_pages)
     previous = flow.current_draft(request, service)
     if previous is not None and not previous.saved:
         drafting.discard_draft(draft=previous)
