@@ -1,7 +1,9 @@
 """Bulky waste in Chromium: a resident books a collection from their bin days and pays on
-the sandbox card page, then cancels it and sees the refund; another changes the items
-and the day after a declined card; a payer back too late is told the day went. Every
-page on the way is scanned with axe and kept as a screenshot."""
+the sandbox card page, then cancels it and sees the refund (and the back office hears of
+both); another changes the items and the day after a declined card; a payer back too late
+is told the day went; one starting from the service's start page finds the address and
+books on the bulky pages. Every page on the way is scanned with axe and kept as a
+screenshot."""
 
 import datetime as dt
 
@@ -15,9 +17,10 @@ from tests.e2e.test_journeys import sign_in
 from townhall import urls as project_urls
 from townhall.accounts.tests.factories import UserFactory
 from townhall.bookings.models import Booking, BookingStatus
+from townhall.cases.models import Draft
 from townhall.gazetteer.tests.factories import PropertyFactory
 from townhall.payments.models import Refund, RefundStatus
-from townhall.waste.models import BulkyBooking
+from townhall.waste.models import BulkyBooking, WasteBackOfficeEvent
 from townhall.waste.tests.test_bulky_services import make_borough
 
 # Until townhall/urls.py mounts the bulky pages, these tests mount them over the project's.
@@ -120,6 +123,32 @@ def test_a_resident_books_pays_then_cancels_and_sees_the_refund(page: Page, boro
     assert refund.amount == 6000 and refund.requested_by is None
     assert refund.status == RefundStatus.SUCCESS  # made through the provider, not by a staff email
     assert Booking.objects.get(pk=booked.booking_id).status == BookingStatus.CANCELLED
+    # The waste back office heard of both, through the outbox.
+    assert list(WasteBackOfficeEvent.objects.order_by("id").values_list("topic", flat=True)) == [
+        "bulky_booking.created",
+        "bulky_booking.cancelled",
+    ]
+
+
+def test_starting_from_the_services_start_page_finds_the_address_then_books_on_the_bulky_pages(page: Page, borough):
+    page.goto("/services/bulky-waste/")
+    page.get_by_role("button", name="Start now").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find the address")
+    expect(page.locator(".govuk-caption-l")).to_have_text("Book a bulky waste collection")
+    page.get_by_role("button", name="Find address").click()  # no postcode: the error summary
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a postcode")
+    check(page, "0-find-address")
+    page.get_by_label("Postcode").fill(borough.home.postcode)
+    page.get_by_role("button", name="Find address").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose the address")
+    check(page, "0-choose-address")
+    page.get_by_role("link", name=borough.home.single_line).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a bulky waste collection")
+    assert page.url.endswith(f"/bins/{borough.home.uprn}/bulky/")
+    assert not Draft.objects.exists()  # never the generic form
 
 
 def test_a_resident_retries_a_declined_card_then_changes_the_items_and_the_day(page: Page, borough):

@@ -1,10 +1,11 @@
 """Containers and assisted collections in Chromium: a resident orders a charged wheelie bin
 from their bin-day page and pays on the sandbox card page; another applies for an assisted
-collection, an officer approves it, and the resident sees it on their bin-day page. Every
-new page is scanned with axe and photographed."""
+collection, an officer approves it, the crew sees it on the round's page and the resident
+on their bin-day page. Every new page is scanned with axe and photographed."""
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, screenshot
@@ -13,6 +14,7 @@ from townhall.waste.models import (
     AssistedCollection,
     ContainerRequest,
     DeliveryStatus,
+    Stream,
     WasteBackOfficeEvent,
 )
 from townhall.waste.tests.test_containers_setup import URLS
@@ -144,6 +146,13 @@ def test_a_resident_applies_for_an_assisted_collection_and_sees_it_once_approved
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Assisted collection approved")).to_be_visible()
+
+    # The crew sees it on the round's page, with where the bins are kept.
+    refuse = home.waste_rounds.get(stream=Stream.REFUSE).round
+    page.goto(f"/staff/crews/{refuse.code}/{timezone.localdate().isoformat()}/")
+    expect(page.locator(f"#p-{home.uprn}")).to_contain_text("Assisted Collect from: Side passage, left of the house")
+    assert_accessible(page)
+    screenshot(page, "assisted-4-crew-round")
 
     # Rosa sees it on her bin-day page.
     page.context.clear_cookies()

@@ -1,7 +1,8 @@
 """Missed bins in Chromium: a resident reports a missed collection (getting the form wrong
 first), a neighbour's report of the same collection is merged into it, it works without
-JavaScript, and a crew records its round on a phone-sized screen. Every page is scanned
-with axe and photographed."""
+JavaScript, and a crew records its round on a phone-sized screen, seeing the assisted
+collections and missed bins on it, as its in-cab API does. Every page is scanned with axe
+and photographed."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -12,10 +13,19 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible, screenshot
+from townhall.bookings.tests.factories import make_case
 from townhall.cases.models import Case, CaseEvent, EventKind
 from townhall.gazetteer.tests.factories import PropertyFactory
 from townhall.waste import missed
-from townhall.waste.models import CrewOutcome, CrewRecord, PropertyRound, RoundDay, Stream
+from townhall.waste.models import (
+    AssistedCollection,
+    CrewOutcome,
+    CrewRecord,
+    MissedCollection,
+    PropertyRound,
+    RoundDay,
+    Stream,
+)
 from townhall.waste.tests.factories import RoundFactory
 from townhall.waste.tests.missed_helpers import crew_staff, home_on_round, missed_bin_service
 
@@ -143,6 +153,10 @@ def test_a_crew_records_its_round_on_a_phone(phone: Page):
     round_.save()
     neighbour = PropertyFactory(street=home.street, building_number="14", postcode="WX1 2AB")
     PropertyRound.objects.create(property=neighbour, round=round_)
+    AssistedCollection.objects.create(property=neighbour, starts=today, location_note="the side gate, behind the shed")
+    last_week = MissedCollection.objects.create(
+        case=make_case(address=home), property=home, stream=Stream.REFUSE, collection_date=today - dt.timedelta(days=7)
+    )
 
     page.goto("/account/auth/login/")
     page.get_by_label("Email address").fill(officer.email)
@@ -156,6 +170,14 @@ def test_a_crew_records_its_round_on_a_phone(phone: Page):
     page.get_by_role("link", name="Ashby Green rubbish").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ashby Green rubbish")
     page.get_by_role("button", name="Start round").click()
+    # The crew fetches the neighbour's bins, and goes back for the one missed last week.
+    expect(page.locator(f"#p-{neighbour.uprn}")).to_contain_text(
+        "Assisted Collect from: the side gate, behind the shed"
+    )
+    expect(page.locator(f"#p-{home.uprn}")).to_contain_text(
+        f"Missed bin from {(today - dt.timedelta(days=7)):%A %-d %B}"
+    )
+    expect(page.locator(f"#p-{home.uprn}")).to_contain_text(last_week.case.reference)
     assert_accessible(page)
     screenshot(page, "crews-2-round-phone")
 
@@ -185,3 +207,12 @@ def test_a_crew_records_its_round_on_a_phone(phone: Page):
     screenshot(page, "crews-4-finished-phone")
     assert RoundDay.objects.get(round=round_, date=today).completed_at is not None
     assert CrewRecord.objects.filter(round=round_).count() == 3
+
+    # The in-cab device reads the same worklist, signed in as the same crew member.
+    worklist = page.request.get(f"/staff/crews/api/{round_.code}/{today.isoformat()}/").json()
+    [street] = worklist["streets"]
+    by_uprn = {stop["uprn"]: stop for stop in street["properties"]}
+    assert by_uprn[neighbour.uprn]["assisted"]["location"] == "the side gate, behind the shed"
+    assert by_uprn[home.uprn]["recorded"]["outcome"] == "contaminated"
+    assert by_uprn[home.uprn]["missed"][0]["reference"] == last_week.case.reference
+    assert worklist["finished_at"] is not None

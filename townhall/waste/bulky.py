@@ -336,6 +336,20 @@ def book(
     return bulky
 
 
+def backoffice_data(bulky: BulkyBooking) -> dict:
+    """What the waste back office is told of a collection when it is booked or changed."""
+    slot = bulky.booking.slot
+    return {
+        "uprn": bulky.property.uprn,
+        "address": bulky.property.single_line,
+        "area": slot.zone,
+        "day": slot.day,
+        "items": bulky.items,
+        "location": bulky.location,
+        "price": bulky.price,
+    }
+
+
 def confirmation_text(bulky: BulkyBooking) -> str:
     day = bulky.booking.slot.day
     return " ".join(
@@ -357,19 +371,7 @@ def _confirm(bulky: BulkyBooking, *, by: Any) -> None:
     bulky.booking = booking
     update_case(bulky.case, by=by, due_date=booking.slot.day)
     case_services.add_public_update(case=bulky.case, text=confirmation_text(bulky), by=None)
-    backoffice.send_waste_event(
-        backoffice.WasteTopic.BULKY_BOOKED,
-        {
-            "uprn": bulky.property.uprn,
-            "address": bulky.property.single_line,
-            "area": booking.slot.zone,
-            "day": booking.slot.day,
-            "items": bulky.items,
-            "location": bulky.location,
-            "price": bulky.price,
-        },
-        case=bulky.case,
-    )
+    backoffice.send_waste_event(backoffice.WasteTopic.BULKY_BOOKED, backoffice_data(bulky), case=bulky.case)
     audit.record(actor=by, action="bulky.confirmed", target=bulky, data={"case": bulky.case.reference})
 
 

@@ -4,7 +4,8 @@ cancelling, with the money following automatically (see `townhall.waste.bulky`).
 Fewer items, or cancelling, refunds the difference through the payment provider at once,
 as the service's refund rule allows. More items take their places at once and wait for
 the difference to be paid (a pending change) for the calendar's hold minutes; paid, the
-change is made (`apply_paid_change`), else the places go back (`settle_changes`).
+change is made (`apply_paid_change`), else the places go back (`settle_changes`). Each
+change made, and a cancellation, is an event for the waste back office in its transaction.
 """
 
 import datetime as dt
@@ -27,7 +28,17 @@ from townhall.core import audit
 from townhall.core.money import format_pence
 from townhall.payments import services as payments
 from townhall.payments.models import LIVE_STATUSES, PaymentStatus
-from townhall.waste.bulky import BATCH, change_deadline, paid_net, refund, refunded, summary_for, update_case
+from townhall.waste import backoffice
+from townhall.waste.bulky import (
+    BATCH,
+    backoffice_data,
+    change_deadline,
+    paid_net,
+    refund,
+    refunded,
+    summary_for,
+    update_case,
+)
 from townhall.waste.bulky_pricing import (
     BulkyError,
     check_quantity,
@@ -61,6 +72,14 @@ class Quote:
     @property
     def refund(self) -> int:
         return 0 if self.refund_refused else self.difference
+
+
+def _tell_backoffice_changed(bulky: BulkyBooking) -> None:
+    """The back office hears of each change made to a booked collection; the case's
+    version, bumped by the change, tells one change from the next."""
+    backoffice.send_waste_event(
+        backoffice.WasteTopic.BULKY_CHANGED, backoffice_data(bulky), case=bulky.case, key=f"v{bulky.case.version}"
+    )
 
 
 def _refusal(case: Case, amount: int) -> str:
@@ -169,6 +188,7 @@ def change_items(bulky: BulkyBooking, *, selection: dict[str, int], by: Any, now
             if given_back:
                 text += " " + _("We are refunding %(amount)s to your card.") % {"amount": format_pence(given_back)}
             case_services.add_public_update(case=case, text=text, by=by)
+            _tell_backoffice_changed(bulky)
         audit.record(
             actor=by,
             action="bulky.items_changed" if not more_to_pay else "bulky.items_change_pending",
@@ -209,6 +229,7 @@ def apply_paid_change(bulky: BulkyBooking, *, by: Any = None) -> bool:
             % {"items": describe_items(lines)},
             by=None,
         )
+        _tell_backoffice_changed(bulky)
         audit.record(actor=by, action="bulky.items_changed", target=bulky, data={"case": case.reference, "paid": True})
         return True
 
@@ -284,6 +305,7 @@ def change_day(
             % {"day": day_text(day), "cutoff": change_deadline(bulky)},
             by=by,
         )
+        _tell_backoffice_changed(bulky)
         audit.record(
             actor=by,
             action="bulky.day_changed",
@@ -342,6 +364,11 @@ def cancel(
             text += " " + change.refund_refused
         case_services.change_status(
             case=case, status=case.service.withdrawn_state, by=by, reason=reason, public_text=text
+        )
+        backoffice.send_waste_event(
+            backoffice.WasteTopic.BULKY_CANCELLED,
+            {**backoffice_data(bulky), "refunded": given_back, "by_council": late},
+            case=case,
         )
         audit.record(
             actor=by,

@@ -14,7 +14,7 @@ class CrewRecordForm(GovUKForm):
         label=_("What did you find?"),
         choices=CrewOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Select what you found")},
+        error_messages={"required": _("Select what you found"), "invalid_choice": _("Select what you found")},
     )
     note = forms.CharField(
         label=_("Note (optional)"),
@@ -36,3 +36,24 @@ class CrewRecordForm(GovUKForm):
         if photo:
             check_photo(photo)
         return photo or None
+
+
+class CrewApiRecordForm(CrewRecordForm):
+    """The in-cab API's record: the same, for a property (`uprn`) or a whole street (`usrn`)."""
+
+    uprn = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={"invalid": _("Enter the UPRN as a number"), "min_value": _("Enter the UPRN as a number")},
+    )
+    usrn = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={"invalid": _("Enter the USRN as a number"), "min_value": _("Enter the USRN as a number")},
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if bool(cleaned.get("uprn")) == bool(cleaned.get("usrn")):
+            raise forms.ValidationError(_("Give either the property's UPRN or the street's USRN"), code="place")
+        return cleaned

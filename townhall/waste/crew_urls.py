@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from townhall.waste.views import crews
+from townhall.waste.views import crew_api, crews
 
 
 class RoundDateConverter:
@@ -24,6 +24,9 @@ register_converter(RoundDateConverter, "roundday")
 urlpatterns = [
     path("", crews.rounds, name="today"),
     path("photos/<int:record_id>/", crews.photo, name="photo"),
+    # The in-cab devices' API: the worklist (GET) and recording (POST).
+    path("api/<slug:code>/<roundday:day>/", crew_api.worklist, name="api_worklist"),
+    path("api/<slug:code>/<roundday:day>/records/", crew_api.record, name="api_record"),
     path("<slug:code>/<roundday:day>/", crews.round_day, name="round"),
     path("<slug:code>/<roundday:day>/start/", crews.start, name="start"),
     path("<slug:code>/<roundday:day>/finish/", crews.finish, name="finish"),

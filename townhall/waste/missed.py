@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from townhall.cases import services as cases
-from townhall.cases.models import Case, EventKind
+from townhall.cases.models import Case, EventKind, WatchReason
 from townhall.cases.services import Requester
 from townhall.catalogue.answering import COMPOSITE_TYPES
 from townhall.catalogue.models import Channel, Service
@@ -32,6 +32,7 @@ from townhall.catalogue.questions import Question, parse_questions
 from townhall.core import audit, calendar
 from townhall.gazetteer.models import Property
 from townhall.waste import schedule
+from townhall.waste.backoffice import WasteTopic, send_waste_event
 from townhall.waste.models import (
     CrewOutcome,
     CrewRecord,
@@ -484,6 +485,7 @@ def report_missed(
                 target=missed,
                 data={"reference": case.reference, "stream": stream, "collection_date": str(missed.collection_date)},
             )
+            send_waste_event(WasteTopic.MISSED_BIN, _backoffice_data(missed), case=case)
             if decision.crew_record is not None:  # collected, the crew says: the resident sees that too
                 cases.add_public_update(
                     case=case,
@@ -503,6 +505,39 @@ def report_missed(
             raise
         return _merge(existing, requester=requester, channel=channel, by=by)
     return Report(missed=missed, merged=False)
+
+
+def _backoffice_data(missed: MissedCollection) -> dict:
+    """What the waste back office is told of a missed collection."""
+    record = missed.crew_record
+    return {
+        "uprn": missed.property.uprn,
+        "address": missed.property.single_line,
+        "stream": missed.stream,
+        "collection_date": missed.collection_date,
+        "round": missed.round.code if missed.round else None,
+        "reported_at": missed.reported_at,
+        "crew_recorded": record.outcome if record else None,
+    }
+
+
+def on_case_status_changed(sender, case: Case, previous: str, **kwargs) -> None:
+    """`cases.services.case_status_changed`, inside the change's transaction: a missed-bin
+    case closing tells the back office the missed collection is resolved. The case's
+    version tells one closing from the next (a case reopened and closed again)."""
+    if case.service.slug != settings.WASTE_MISSED_SERVICE or not case.is_closed:
+        return
+    if case.service.is_closed_state(previous):
+        return
+    missed = MissedCollection.objects.select_related("property", "round", "crew_record").filter(case=case).first()
+    if missed is None:  # reported through the general form: the back office never heard of it
+        return
+    send_waste_event(
+        WasteTopic.MISSED_BIN_RESOLVED,
+        {**_backoffice_data(missed), "status": case.status, "resolved_at": case.resolved_at},
+        case=case,
+        key=f"v{case.version}",
+    )
 
 
 def _merge(existing: MissedCollection, *, requester: Requester, channel: str, by) -> Report:
@@ -531,6 +566,8 @@ def _merge(existing: MissedCollection, *, requester: Requester, channel: str, by
             cases.receive_message(case=case, text=text, by=by, sender_label=requester.name)
         else:
             cases.add_note(case=case, text=text, by=by)
+        if email:  # they hear of the case's progress as its requester does
+            cases.add_watcher(case=case, email=email, reason=WatchReason.DUPLICATE_REPORT, by=by)
         audit.record(
             actor=by,
             action="waste.missed_merged",

@@ -5,14 +5,14 @@ A council runs its crews from a back-office system. Townhall talks to it through
 interface, `WasteBackOffice`, chosen by the `WASTE_BACKOFFICE` setting (the dotted path of
 a class): a module per vendor beside `builtin.py`, never `if council == ...`.
 
-Events out (a new bulky booking, a new container job, a missed bin, an assisted collection
-approved or ended) never call the back office from a request. The service that makes the
-change calls `send_waste_event(topic, payload, case=case)` inside its transaction; the
-event commits with the change into the outbox (topic "waste_event"), one key per event and
-in order per case, and the relay hands it to `deliver_waste_event`, which calls the
-configured back office. If the back office is down the handler raises and the outbox
-retries with back-off: nothing is lost, and a repeat delivery carries the same key, so the
-back office can ignore it.
+Events out (a bulky booking made, changed or cancelled, a new container job, a missed bin
+reported or resolved, an assisted collection approved or ended) never call the back office
+from a request. The service that makes the change calls `send_waste_event(topic, payload,
+case=case)` inside its transaction; the event commits with the change into the outbox
+(topic "waste_event"), one key per event and in order per case, and the relay hands it to
+`deliver_waste_event`, which calls the configured back office. If the back office is down
+the handler raises and the outbox retries with back-off: nothing is lost, and a repeat
+delivery carries the same key, so the back office can ignore it.
 
 Data in (rounds and crew records) is read through the same interface; the built-in
 implementation reads Townhall's own.
@@ -42,21 +42,16 @@ class WasteTopic:
     """The events a waste back office receives."""
 
     BULKY_BOOKED = "bulky_booking.created"
+    BULKY_CHANGED = "bulky_booking.changed"
+    BULKY_CANCELLED = "bulky_booking.cancelled"
     CONTAINER_JOB = "container_job.created"
     MISSED_BIN = "missed_bin.reported"
+    MISSED_BIN_RESOLVED = "missed_bin.resolved"
     ASSISTED_APPROVED = "assisted_collection.approved"
     ASSISTED_ENDED = "assisted_collection.ended"
 
 
-TOPICS = frozenset(
-    {
-        WasteTopic.BULKY_BOOKED,
-        WasteTopic.CONTAINER_JOB,
-        WasteTopic.MISSED_BIN,
-        WasteTopic.ASSISTED_APPROVED,
-        WasteTopic.ASSISTED_ENDED,
-    }
-)
+TOPICS = frozenset(value for name, value in vars(WasteTopic).items() if name.isupper())
 
 
 class BackOfficeUnavailable(Exception):

@@ -1,5 +1,6 @@
 """What the missed-collection and crews tests share: the missed-bin service as the demo
-configures it, homes on rounds, and a clock set to a moment in Europe/London."""
+configures it, homes on rounds, the people who may and may not record rounds, and a clock
+set to a moment in Europe/London."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -25,6 +26,19 @@ TUESDAY = dt.date(2026, 6, 2)
 MISSED_BIN = next(service for service in SERVICES if service["slug"] == "missed-bin")
 # The demo's answers to the questions the report page asks itself.
 EXTRA_ANSWERS = {"out_on_time": "yes"}
+# Who the crews' pages and API must refuse, and who may use them: a role and a team's slug.
+PEOPLE = {
+    "anonymous": None,
+    "resident": (Role.RESIDENT, ""),
+    "agent": (Role.AGENT, "waste"),
+    "auditor": (Role.AUDITOR, "waste"),
+    "officer of another team": (Role.OFFICER, "street-care"),
+    "waste officer": (Role.OFFICER, "waste"),
+    "waste team manager": (Role.TEAM_MANAGER, "waste"),
+    "council admin": (Role.COUNCIL_ADMIN, ""),
+}
+REFUSED = ["resident", "agent", "auditor", "officer of another team"]
+ALLOWED = ["waste officer", "waste team manager", "council admin"]
 
 
 def london(day: dt.date, hour: int = 12, minute: int = 0) -> dt.datetime:

@@ -51,7 +51,7 @@ def test_the_same_event_queued_twice_is_queued_once(case):
     send_waste_event(WasteTopic.BULKY_BOOKED, {"items": 2}, case=case)
     send_waste_event(WasteTopic.BULKY_BOOKED, {"items": 3}, case=case, key="amended-1")
 
-    assert sorted(OutboxMessage.objects.values_list("key", flat=True)) == [
+    assert sorted(OutboxMessage.objects.filter(topic="waste_event").values_list("key", flat=True)) == [
         f"waste:bulky_booking.created:{case.reference}",
         f"waste:bulky_booking.created:{case.reference}:amended-1",
     ]
@@ -65,20 +65,20 @@ def test_refuses_an_event_the_back_office_does_not_know(case):
 def test_an_event_reaches_the_built_in_back_office_through_the_relay(case):
     send_waste_event(WasteTopic.MISSED_BIN, {"uprn": 123}, case=case)
 
-    assert outbox.relay() == 1
+    outbox.relay()
 
     received = WasteBackOfficeEvent.objects.get()
     assert received.key == f"missed_bin.reported:{case.reference}"
     assert received.topic == "missed_bin.reported" and received.case_reference == case.reference
     assert received.data == {"uprn": 123}
-    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+    assert OutboxMessage.objects.get(topic="waste_event").status == OutboxStatus.SENT
 
 
 def test_a_back_office_that_is_down_loses_nothing_and_gets_the_event_once_it_is_back(case, settings):
     settings.WASTE_BACKOFFICE_OUTAGE = True
     message = send_waste_event(WasteTopic.MISSED_BIN, {"uprn": 123}, case=case)
 
-    assert outbox.relay() == 0
+    outbox.relay()
 
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED and message.attempts == 1
@@ -96,7 +96,7 @@ def test_a_back_office_that_is_down_loses_nothing_and_gets_the_event_once_it_is_
 
 def test_a_repeat_delivery_of_the_same_key_is_recorded_once(case):
     send_waste_event(WasteTopic.CONTAINER_JOB, {"quantity": 1}, case=case)
-    payload = OutboxMessage.objects.get().payload
+    payload = OutboxMessage.objects.get(topic="waste_event").payload
 
     # At-least-once delivery: the relay crashed after sending, before marking it sent.
     backoffice.deliver_waste_event(payload, "waste:anything")
@@ -158,7 +158,7 @@ def test_the_back_office_is_the_class_the_setting_names(case, settings):
     [event] = RecordingBackOffice.received
     assert (event.topic, event.case_reference, event.data) == ("missed_bin.reported", case.reference, {"uprn": 5})
     assert not WasteBackOfficeEvent.objects.exists()
-    failed = OutboxMessage.objects.get(status=OutboxStatus.FAILED)
+    failed = OutboxMessage.objects.get(topic="waste_event", status=OutboxStatus.FAILED)
     assert "Vendor API timed out" in failed.last_error
 
 

@@ -1,6 +1,7 @@
 """The crews' pages: who may use them, today's rounds, a round's streets and properties
 marked in one tap or with a note and photo, and the round started and finished."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -8,64 +9,28 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from townhall.accounts.models import Role
-from townhall.accounts.tests.factories import UserFactory
+from townhall.bookings.tests.factories import make_case
+from townhall.cases.services import change_status
 from townhall.core import calendar
 from townhall.core.models import AuditEvent
 from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory
-from townhall.waste.models import CrewOutcome, CrewRecord, PropertyRound, RoundDay, Stream
+from townhall.waste.models import (
+    AssistedCollection,
+    CrewOutcome,
+    CrewRecord,
+    GardenStatus,
+    GardenSubscription,
+    MissedCollection,
+    PropertyRound,
+    RoundDay,
+    Stream,
+)
 from townhall.waste.tests.factories import RoundFactory
-from townhall.waste.tests.missed_helpers import TUESDAY, clock, crew_staff, home_on_round, london
+from townhall.waste.tests.missed_helpers import ALLOWED, REFUSED, TUESDAY, clock, home_on_round, london
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def tuesday_morning():
-    with clock(london(TUESDAY, 8)):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def home():
-    return home_on_round()
-
-
-PEOPLE = {
-    "anonymous": None,
-    "resident": (Role.RESIDENT, ""),
-    "agent": (Role.AGENT, "waste"),
-    "auditor": (Role.AUDITOR, "waste"),
-    "officer of another team": (Role.OFFICER, "street-care"),
-    "waste officer": (Role.OFFICER, "waste"),
-    "waste team manager": (Role.TEAM_MANAGER, "waste"),
-    "council admin": (Role.COUNCIL_ADMIN, ""),
-}
-REFUSED = ["resident", "agent", "auditor", "officer of another team"]
-ALLOWED = ["waste officer", "waste team manager", "council admin"]
-
-
-@pytest.fixture
-def login(client):
-    def sign_in(who: str):
-        client.logout()
-        if PEOPLE[who] is not None:
-            role, team = PEOPLE[who]
-            client.force_login(UserFactory(role=role) if role == Role.RESIDENT else crew_staff(role, team_slug=team))
-        return client
-
-    return sign_in
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tuesday_morning", "fast_passwords")]
+# The people, the clock, a home on a round and a media folder (shared with test_crew_api.py).
+pytest_plugins = ["townhall.waste.tests.crew_fixtures"]
 
 
 def pages(place, round_) -> list[tuple[str, str, dict]]:
@@ -144,33 +109,43 @@ def test_todays_rounds_take_a_bank_holiday_into_account(login):
     assert "Moved from Monday 25 May" in page
 
 
-def round_with_streets(count: int):
-    round_ = RoundFactory(stream=Stream.REFUSE)
+def round_with_streets(count: int, *, stream: str = Stream.REFUSE):
+    """A round of `count` streets of two houses each: on each street the first house has an
+    assisted collection and a missed bin reported, the second was not out, and the street
+    was recorded as collected."""
+    round_ = RoundFactory(stream=stream)
     for n in range(count):
         street = StreetFactory(name=f"Street {n:02d}")
-        for number in ("1", "2"):
-            place = PropertyFactory(street=street, building_number=number)
+        first, second = (PropertyFactory(street=street, building_number=number) for number in ("1", "2"))
+        for place in (first, second):
             PropertyRound.objects.create(property=place, round=round_)
+        AssistedCollection.objects.create(property=first, starts=TUESDAY, location_note="Side gate")
+        MissedCollection.objects.create(
+            case=make_case(address=first), property=first, stream=stream, collection_date=TUESDAY, round=round_
+        )
         CrewRecord.objects.create(
-            round=round_, date=TUESDAY, property=place, street=street, outcome=CrewOutcome.NOT_PRESENTED
+            round=round_, date=TUESDAY, property=second, street=street, outcome=CrewOutcome.NOT_PRESENTED
         )
         CrewRecord.objects.create(round=round_, date=TUESDAY, street=street, outcome=CrewOutcome.DONE)
     return round_
 
 
-def test_a_rounds_page_costs_the_same_queries_for_3_and_30_streets(login, django_assert_num_queries):
+@pytest.mark.parametrize("stream", [Stream.REFUSE, Stream.GARDEN])
+def test_a_rounds_page_costs_the_same_queries_for_3_and_30_streets(login, django_assert_num_queries, stream):
     client = login("waste officer")
-    small, large = round_with_streets(3), round_with_streets(30)
+    small, large = round_with_streets(3, stream=stream), round_with_streets(30, stream=stream)
     calendar.non_working_days()  # cached after the first request
     client.get(reverse("crews:round", args=[small.code, TUESDAY]))  # the session, warmed
 
-    with django_assert_num_queries(8) as small_queries:
+    with django_assert_num_queries(11 if stream == Stream.GARDEN else 10) as small_queries:
         small_page = client.get(reverse("crews:round", args=[small.code, TUESDAY]))
     with django_assert_num_queries(len(small_queries)):
         large_page = client.get(reverse("crews:round", args=[large.code, TUESDAY]))
 
     assert small_page.status_code == large_page.status_code == 200
-    assert large_page.content.decode().count('class="th-crew-home"') == 60
+    page = large_page.content.decode()
+    assert page.count('class="th-crew-home"') == 60
+    assert page.count("Collect from: Side gate") == page.count('govuk-tag--red">Missed bin<') == 30
 
 
 def test_todays_rounds_page_costs_the_same_queries_for_3_and_30_rounds(login, django_assert_num_queries):
@@ -187,6 +162,63 @@ def test_todays_rounds_page_costs_the_same_queries_for_3_and_30_rounds(login, dj
         page = client.get(reverse("crews:today"))
 
     assert page.content.decode().count('class="govuk-link govuk-!-font-size-24') == 30
+
+
+def test_the_round_page_marks_assisted_collections_with_where_the_bins_are_kept(login, home):
+    place, round_ = home
+    neighbour = PropertyFactory(street=place.street, building_number="14")
+    PropertyRound.objects.create(property=neighbour, round=round_)
+    AssistedCollection.objects.create(property=place, starts=TUESDAY, location_note="the side gate")
+    # Ended, or not started yet: the crew leaves those bins to the resident.
+    AssistedCollection.objects.create(
+        property=neighbour, starts=TUESDAY + dt.timedelta(days=1), location_note="the back door"
+    )
+    client = login("waste officer")
+
+    page = client.get(reverse("crews:round", args=[round_.code, TUESDAY])).content.decode()
+
+    home_item = page[page.index(f'id="p-{place.uprn}"') : page.index(f'id="p-{neighbour.uprn}"')]
+    assert "Assisted" in home_item and "Collect from: the side gate" in home_item
+    assert "the back door" not in page
+
+
+def test_the_round_page_marks_missed_bins_reported_until_they_are_resolved(login, home):
+    place, round_ = home
+    missed = MissedCollection.objects.create(
+        case=make_case(address=place), property=place, stream=round_.stream, collection_date=TUESDAY, round=round_
+    )
+    client = login("waste officer")
+    url = reverse("crews:round", args=[round_.code, TUESDAY])
+
+    page = client.get(url).content.decode()
+    assert f'govuk-tag--red">Missed bin</strong> from Tuesday 2 June ({missed.case.reference})' in page
+
+    change_status(case=missed.case, status="resolved", by=None)
+    assert missed.case.reference not in client.get(url).content.decode()
+
+
+def test_a_garden_round_shows_the_bins_paid_for_and_where_none_are(login):
+    subscriber, round_ = home_on_round(stream=Stream.GARDEN, number="12")
+    other = PropertyFactory(street=subscriber.street, building_number="14")
+    PropertyRound.objects.create(property=other, round=round_)
+    GardenSubscription.objects.create(
+        property=subscriber,
+        case=make_case(address=subscriber),
+        bins=2,
+        start_date=TUESDAY,
+        end_date=TUESDAY + dt.timedelta(days=364),
+        status=GardenStatus.ACTIVE,
+        first_bin_price=6500,
+        extra_bin_price=4500,
+        price_paid=11000,
+    )
+    client = login("waste officer")
+
+    page = client.get(reverse("crews:round", args=[round_.code, TUESDAY])).content.decode()
+
+    subscriber_item = page[page.index(f'id="p-{subscriber.uprn}"') : page.index(f'id="p-{other.uprn}"')]
+    assert "2 garden waste bins" in subscriber_item
+    assert "Do not empty a garden waste bin here." in page[page.index(f'id="p-{other.uprn}"') :]
 
 
 def test_the_round_page_lists_streets_in_order_and_homes_by_number(login):

@@ -176,6 +176,42 @@ def test_the_cached_bin_days_of_other_properties_stay_cached(home, resident, dja
         selectors.bin_days(neighbour, today=TODAY)
 
 
+def test_the_json_and_calendar_feed_change_when_a_subscription_starts_and_ends(
+    home, resident, client, django_capture_on_commit_callbacks
+):
+    urls = [f"/bins/{home.uprn}/collections.json", f"/bins/{home.uprn}/calendar.ics"]
+
+    def fetch(etags: list[str] | None = None):
+        with clock(TODAY):
+            return [client.get(url, headers={"if-none-match": etags[n]} if etags else {}) for n, url in enumerate(urls)]
+
+    def has_garden(responses) -> bool:
+        json_says = any(c["stream"] == Stream.GARDEN for c in responses[0].json()["collections"])
+        assert json_says == (b"Garden waste collection" in responses[1].content)
+        return json_says
+
+    before = fetch()
+    etags = [response["ETag"] for response in before]
+    assert [response.status_code for response in fetch(etags)] == [304, 304]
+    with clock(TODAY):
+        subscription = garden_services.subscribe(place=home, bins=1, concession=False, channel=Channel.WEB, by=resident)
+    with clock(TODAY), django_capture_on_commit_callbacks(execute=True):
+        pay(subscription.case)
+
+    subscribed = fetch(etags)
+
+    assert [response.status_code for response in subscribed] == [200, 200]
+    assert all(after["ETag"] != etag for after, etag in zip(subscribed, etags, strict=True))
+    assert not has_garden(before) and has_garden(subscribed)
+
+    with clock(TODAY), django_capture_on_commit_callbacks(execute=True):
+        garden_services.cancel(subscription=subscription, channel=Channel.WEB, by=resident)
+    ended = fetch([response["ETag"] for response in subscribed])
+
+    assert [response.status_code for response in ended] == [200, 200]
+    assert not has_garden(ended)
+
+
 def test_a_lost_generation_token_recomputes_rather_than_serving_stale_days(home, resident):
     assert Stream.GARDEN not in streams(home)
     subscribed(home, resident)  # its on-commit bust never runs in this test's transaction

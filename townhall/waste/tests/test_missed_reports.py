@@ -8,10 +8,11 @@ import uuid
 import pytest
 from django.db import connection
 
-from townhall.cases.models import Case, CaseEvent, EventKind
+from townhall.cases.models import Case, CaseEvent, EventKind, WatchReason
 from townhall.cases.services import Requester, change_status
-from townhall.catalogue.models import Channel
+from townhall.catalogue.models import Channel, NotificationEvent
 from townhall.core.models import AuditEvent
+from townhall.notifications.models import Notification
 from townhall.waste import missed
 from townhall.waste.missed import MissedReportError, Why
 from townhall.waste.models import CrewOutcome, CrewRecord, MissedCollection, RoundDay, Stream
@@ -105,6 +106,21 @@ def test_a_second_report_of_the_same_collection_is_merged_into_the_first(service
     assert note.text == "Also reported missed (phone) by Ben Neighbour (ben@example.com), who was given this reference."
     assert not note.public
     assert AuditEvent.objects.filter(action="waste.missed_merged").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_second_person_follows_the_first_case_and_hears_when_it_is_resolved(service, home):
+    place, _round = home
+    first = report(place)
+
+    report(place, BEN, when=london(WEDNESDAY, 11))
+    report(place, BEN, when=london(WEDNESDAY, 12))
+    change_status(case=first.case, status="resolved", by=None, reason="Crew went back")
+
+    (watcher,) = first.case.watchers.all()
+    assert (watcher.email, watcher.reason) == ("ben@example.com", WatchReason.DUPLICATE_REPORT)
+    told = Notification.objects.filter(case=first.case, event=NotificationEvent.RESOLVED)
+    assert sorted(told.values_list("recipient", flat=True)) == ["ada@example.com", "ben@example.com"]
 
 
 @pytest.mark.django_db

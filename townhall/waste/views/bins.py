@@ -1,11 +1,12 @@
 """Bin days: find a property by postcode and address, then its collections as a page, a
-printable page, an iCalendar feed and public JSON.
+printable page, an iCalendar feed and public JSON. The same address finder leads to the
+waste services' own pages (`journeys.py`).
 
 Every one reads the cached bin days (`selectors.bin_days`, or `bin_days_ahead` for the
 longer calendar and printable views), so once the cache is warm a request costs one query:
-the property itself. The feed and the JSON carry an ETag made of the schedule's version
-and the date, so a client polling them is answered 304 without a body until something
-changed.
+the property itself. The feed and the JSON carry an ETag made of the schedule's version,
+the property's own generation (its garden waste subscription starting or ending) and the
+date, so a client polling them is answered 304 without a body until something changed.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ import icalendar
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
@@ -25,7 +27,7 @@ from django.views.decorators.http import require_safe
 from townhall.gazetteer.models import Property
 from townhall.gazetteer.selectors import property_by_uprn
 from townhall.gazetteer.services import MAX_UPRN
-from townhall.waste import selectors
+from townhall.waste import journeys, selectors
 from townhall.waste.forms import BinPostcodeForm
 from townhall.waste.schedule import BANK_HOLIDAY_REASON, Collection
 from townhall.waste.selectors import UPCOMING_WEEKS, BinDays
@@ -75,15 +77,21 @@ class Day:
 
 @require_safe
 def find(request: HttpRequest) -> HttpResponse:
-    """Step 1, a postcode (GET, so the list of addresses can be bookmarked); step 2, its addresses."""
+    """Step 1, a postcode (GET, so the list of addresses can be bookmarked); step 2, its
+    addresses, each leading to its bin days or, with `?then=bulky` say, to that flow's
+    first page for the address (`journeys.FLOWS`)."""
+    then = request.GET.get("then", "")
+    flow = journeys.FLOWS.get(then)
     form = BinPostcodeForm(request.GET if "postcode" in request.GET else None)
+    context = {"form": form, "flow": flow, "then": then if flow else ""}
     if form.is_bound and form.is_valid():
-        return render(
-            request,
-            "waste/bins/addresses.html",
-            {"postcode": form.cleaned_data["postcode"], "addresses": form.addresses},
-        )
-    return render(request, "waste/bins/find.html", {"form": form})
+        addresses = [
+            (place, journeys.start_url(then, place) if flow else reverse("bins:property", args=[place.uprn]))
+            for place in form.addresses
+        ]
+        context |= {"postcode": form.cleaned_data["postcode"], "addresses": addresses}
+        return render(request, "waste/bins/addresses.html", context)
+    return render(request, "waste/bins/find.html", context)
 
 
 @require_safe
@@ -127,7 +135,7 @@ def calendar(request: HttpRequest, uprn: int) -> HttpResponseBase:
     """The next year's collections as iCalendar, for calendar apps to import or subscribe to."""
     place = _place(uprn)
     today = _today()
-    etag = _etag(today)
+    etag = _etag(place, today)
     response = get_conditional_response(request, etag=etag)
     if response is None:
         days = selectors.bin_days_ahead(place, weeks=CALENDAR_WEEKS, today=today)
@@ -148,7 +156,7 @@ def collections_json(request: HttpRequest, uprn: int) -> HttpResponseBase:
         )
     else:
         today = _today()
-        etag = _etag(today)
+        etag = _etag(place, today)
         response = get_conditional_response(request, etag=etag) or JsonResponse(
             selectors.as_json(place, selectors.bin_days(place, today=today))
         )
@@ -174,9 +182,9 @@ def _place(uprn: int) -> Property:
     return place
 
 
-def _etag(today: dt.date) -> str:
-    # The same for every property: a property's answer changes only with the schedule or the day.
-    return f'"bins-{selectors.schedule_version()}-{today:%Y%m%d}"'
+def _etag(place: Property, today: dt.date) -> str:
+    # What the cached bin days are keyed by: they change only with these.
+    return f'"bins-{selectors.schedule_version()}-{selectors.property_generation(place)}-{today:%Y%m%d}"'
 
 
 def _in_words(day: dt.date, today: dt.date, *, relative: bool = True, year: bool = False) -> str:

@@ -1,5 +1,6 @@
 """The crews' pages, under /staff/crews/: made for a phone in the cab, with big buttons and
-no JavaScript. Today's rounds; a round's day with its streets and properties, each marked
+no JavaScript. Today's rounds; a round's day with its streets and properties (its worklist,
+`crew_selectors.worklist`: assisted collections and missed bins marked), each marked
 collected or not out in one tap, or with more (blocked, contaminated, a note, a photo) on
 their own page; the round started and finished.
 
@@ -9,9 +10,8 @@ queries however many streets it has.
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 
 import filetype
@@ -30,19 +30,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from townhall.core import audit, calendar
 from townhall.gazetteer.models import Property, Street
-from townhall.waste import crews, schedule
+from townhall.waste import crew_selectors, crews, schedule
 from townhall.waste.crew_forms import CrewRecordForm
+from townhall.waste.crew_selectors import Recorded
 from townhall.waste.models import CrewOutcome, CrewRecord, PropertyRound, Round, RoundDay, Stream
 
 # Outcomes one tap records from the round's page; the rest are on a place's own page.
 QUICK = {"property": (CrewOutcome.DONE, CrewOutcome.NOT_PRESENTED), "street": (CrewOutcome.DONE,)}
-# GOV.UK tag colours for each outcome.
-TAG = {
-    CrewOutcome.DONE: "govuk-tag--green",
-    CrewOutcome.NOT_PRESENTED: "govuk-tag--orange",
-    CrewOutcome.BLOCKED: "govuk-tag--red",
-    CrewOutcome.CONTAMINATED: "govuk-tag--purple",
-}
 
 
 def crew_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -58,38 +52,6 @@ def crew_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
 
 
 @dataclass(frozen=True)
-class Status:
-    outcome: str
-    label: str
-    tag: str
-    time: str
-    from_street: bool = False
-    note: str = ""
-    record_id: int | None = None
-    has_photo: bool = False
-
-
-@dataclass
-class Home:
-    place: Property
-    status: Status | None
-
-    @property
-    def label(self) -> str:
-        """The address as a crew reads it on the street: "Flat 2, Alder House, 12 Alder Road"."""
-        place = self.place
-        first = " ".join(filter(None, [place.building_number, place.street.name]))
-        return ", ".join(filter(None, [place.sub_building, place.building_name, first]))
-
-
-@dataclass
-class StreetRow:
-    street: Street
-    status: Status | None
-    homes: list[Home] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class RoundRow:
     round: Round
     stream_label: str
@@ -97,26 +59,6 @@ class RoundRow:
     streets: int
     day: RoundDay | None
     moved_from: dt.date | None
-
-
-def _status(record: CrewRecord | None, *, from_street: bool = False) -> Status | None:
-    if record is None:
-        return None
-    return Status(
-        outcome=record.outcome,
-        label=record.get_outcome_display(),
-        tag=TAG.get(record.outcome, ""),
-        time=timezone.localtime(record.recorded_at).strftime("%H:%M"),
-        from_street=from_street,
-        note=record.note,
-        record_id=record.pk,
-        has_photo=bool(record.photo),
-    )
-
-
-def _natural(text: str) -> list:
-    """'10' after '9', 'Flat 2' before 'Flat 10'."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
 def _in_words(day: dt.date) -> str:
@@ -188,50 +130,16 @@ def _round_and_day(code: str, day: dt.date) -> Round:
     return round_
 
 
-def _streets(round_: Round, day: dt.date) -> list[StreetRow]:
-    """The round's streets, by name, each with its properties in number order and what was recorded."""
-    places = [
-        pr.property for pr in PropertyRound.objects.filter(round=round_).select_related("property__street").order_by()
-    ]
-    own: dict[int, CrewRecord] = {}
-    street_records: dict[int, CrewRecord] = {}
-    for record in CrewRecord.objects.filter(round=round_, date=day).order_by("recorded_at", "pk"):
-        if record.property_id:
-            own[record.property_id] = record
-        else:
-            street_records[record.street_id] = record
-    rows: dict[int, StreetRow] = {}
-    for place in places:
-        row = rows.get(place.street_id)
-        if row is None:
-            street_status = _status(street_records.get(place.street_id))
-            row = rows[place.street_id] = StreetRow(street=place.street, status=street_status)
-        status = _status(own.get(place.pk)) or _status(street_records.get(place.street_id), from_street=True)
-        row.homes.append(Home(place=place, status=status))
-    for row in rows.values():
-        row.homes.sort(
-            key=lambda home: (
-                _natural(home.place.building_number),
-                _natural(home.place.building_name),
-                _natural(home.place.sub_building),
-            )
-        )
-    return sorted(rows.values(), key=lambda row: (row.street.name.lower(), row.street.locality.lower()))
-
-
 @require_GET
 @crew_only
 def round_day(request: HttpRequest, code: str, day: dt.date) -> HttpResponse:
     round_ = _round_and_day(code, day)
-    today = timezone.localdate()
-    streets = _streets(round_, day)
-    homes = [home for street in streets for home in street.homes]
+    work = crew_selectors.worklist(round_, day)
+    stops = work.stops
     counts = dict.fromkeys(CrewOutcome.values, 0)
-    for home in homes:
-        if home.status is not None:
-            counts[home.status.outcome] += 1
-    changes = schedule.changes_between(day, day, [round_])
-    collects = any(not c.cancelled for c in schedule.collections(round_, day, day, changes=changes))
+    for stop in stops:
+        if stop.recorded is not None:
+            counts[stop.recorded.outcome] += 1
     return render(
         request,
         "waste/crews/round.html",
@@ -240,13 +148,13 @@ def round_day(request: HttpRequest, code: str, day: dt.date) -> HttpResponse:
             "stream_label": str(Stream(round_.stream).label),
             "day": day,
             "day_text": _in_words(day),
-            "is_today": day == today,
-            "round_day": RoundDay.objects.filter(round=round_, date=day).first(),
-            "streets": streets,
-            "homes": len(homes),
+            "is_today": day == timezone.localdate(),
+            "round_day": work.round_day,
+            "streets": work.streets,
+            "homes": len(stops),
             "recorded": sum(counts.values()),
             "counts": [(CrewOutcome(outcome).label, count) for outcome, count in counts.items() if count],
-            "collects": collects,
+            "collects": work.collects,
             "quick": {kind: [(o, CrewOutcome(o).label) for o in outcomes] for kind, outcomes in QUICK.items()},
         },
     )
@@ -337,7 +245,7 @@ def record_place(request: HttpRequest, code: str, day: dt.date, kind: str, numbe
             "street": street,
             "where": property_.single_line if property_ else str(street),
             "form": form,
-            "history": [_status(record) for record in history[:10]],
+            "history": [Recorded.of(record) for record in history[:10]],
             "back_url": _back_to(round_, day, anchor),
         },
     )
