@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "townhall.waste",
     "townhall.streetcare",
     "townhall.integrations",
+    "drf_spectacular",  # the REST API's schema, and its docs page's templates
+    "drf_spectacular_sidecar",  # the docs page's Swagger UI, served from our own static files
     "townhall.api",
     "townhall.portal",
     "townhall.console",
@@ -341,6 +343,23 @@ WASTE_BACKOFFICE = env_str("WASTE_BACKOFFICE", "townhall.waste.backoffice.builti
 WASTE_BACKOFFICE_OUTAGE = env_bool("WASTE_BACKOFFICE_OUTAGE", False)
 OUTBOX_HANDLERS["waste_event"] = "townhall.waste.backoffice.deliver_waste_event"
 
+# Integrations: every case event is shared out after commit to webhook subscribers and the
+# Open311 back offices its service is routed to (each delivery through the outbox). Back
+# offices are asked for status updates every so many seconds.
+OUTBOX_HANDLERS["case_event"] = "townhall.integrations.fanout.fan_out_case_event"
+OUTBOX_HANDLERS["backoffice_send"] = "townhall.integrations.backoffice.send_request"
+OUTBOX_HANDLERS["backoffice_update"] = "townhall.integrations.backoffice.send_update"
+OUTBOX_HANDLERS["webhook"] = "townhall.integrations.webhooks.deliver"
+BACKOFFICE_POLL_SECONDS = env_int("BACKOFFICE_POLL_SECONDS", 5 * 60)
+if BACKOFFICE_POLL_SECONDS < 10:
+    raise ImproperlyConfigured("BACKOFFICE_POLL_SECONDS must be at least 10")
+BACKOFFICE_TIMEOUT_SECONDS = env_float("BACKOFFICE_TIMEOUT_SECONDS", 20.0)
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0)
+CELERY_BEAT_SCHEDULE["poll-backoffice-updates"] = {
+    "task": "townhall.integrations.tasks.poll_backoffice_updates",
+    "schedule": float(BACKOFFICE_POLL_SECONDS),
+}
+
 # Waste: bulky waste collections, requested through this service of the catalogue and
 # booked in this calendar of the bookings app (its window, cut-off and hold minutes), a
 # place per item, at most so many items a collection. Crews start at this hour (24-hour
@@ -365,6 +384,62 @@ CELERY_BEAT_SCHEDULE["bulky-release-unpaid"] = {
 CELERY_BEAT_SCHEDULE["bulky-reminders"] = {
     "task": "townhall.waste.bulky_tasks.send_bulky_reminders",
     "schedule": crontab(minute=5, hour="15-20"),
+}
+
+# Street reports: their reporters are asked "is it fixed?" this many weeks after a report is
+# marked fixed (each once; checked hourly); area alerts go out as one digest each morning.
+STREETCARE_QUESTIONNAIRE_WEEKS = env_int("STREETCARE_QUESTIONNAIRE_WEEKS", 4)
+if STREETCARE_QUESTIONNAIRE_WEEKS < 1:
+    raise ImproperlyConfigured("STREETCARE_QUESTIONNAIRE_WEEKS must be at least 1")
+CELERY_BEAT_SCHEDULE["streetcare-questionnaires"] = {
+    "task": "townhall.streetcare.questionnaire_tasks.send_due_questionnaires",
+    "schedule": crontab(minute=40),
+}
+CELERY_BEAT_SCHEDULE["streetcare-area-alerts"] = {
+    "task": "townhall.streetcare.alerts_tasks.send_area_digests",
+    "schedule": crontab(hour=7, minute=0),
+}
+# Photos added to street reports nobody sent go with the reports' drafts.
+CELERY_BEAT_SCHEDULE["streetcare-purge-pending-photos"] = {
+    "task": "townhall.streetcare.tasks.purge_pending_photos",
+    "schedule": 60 * 60.0,
+}
+
+# The REST API (/api/v1/, townhall/api/, docs/api.md): JSON only, API keys only (never the
+# session cookie, so no CSRF surface), errors as problem details, lists paged by cursor.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["townhall.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["townhall.api.permissions.KeyScopeAndRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["townhall.api.authentication.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "townhall.api.pagination.CursorPage",
+    "DEFAULT_FILTER_BACKENDS": ["townhall.api.filters.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "townhall.api.schema.ProblemAutoSchema",
+    "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "townhall.api.problems.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{COUNCIL_NAME}: Townhall REST API",
+    "DESCRIPTION": "Services, cases, customers and contacts, for the council's own systems and partners. "
+    "Send an API key as `Authorization: Bearer <key>`; errors are RFC 9457 problem details.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_AUTHENTICATION": [],  # the schema and its docs page are public
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Deep links would put a link inside each operation's button, which screen readers stumble on; the
+    # highlighter's colours are too pale to read.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
+    # Names for the choice sets that more than one field shares.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "townhall.catalogue.models.Channel",
+        "CustomerKindEnum": "townhall.customers.models.CustomerKind",
+        "EventKindEnum": "townhall.cases.models.EventKind",
+        "NewEventKindEnum": ["note", "public_update"],
+    },
 }
 
 # Security. HTTPS turns on everything `check --deploy` asks for.

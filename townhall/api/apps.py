@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "townhall.api"
     verbose_name = "REST API"
+
+    def ready(self) -> None:
+        # Registers how the schema describes API keys.
+        from townhall.api import schema  # noqa: F401

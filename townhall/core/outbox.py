@@ -119,9 +119,12 @@ def unsent() -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.exclude(status=OutboxStatus.SENT)
 
 
-def unsent_counts() -> dict[str, int]:
-    """How many messages are pending, failing and stuck, by status (absent when none)."""
-    return dict(unsent().order_by().values_list("status").annotate(n=Count("*")))
+def unsent_counts() -> dict[str, dict[str, int]]:
+    """How many messages are pending, failing and stuck, by topic and status (absent when none)."""
+    counts: dict[str, dict[str, int]] = {}
+    for topic, status, number in unsent().order_by().values_list("topic", "status").annotate(n=Count("*")):
+        counts.setdefault(topic, {})[status] = number
+    return counts
 
 
 def last_sent_at() -> dt.datetime | None:

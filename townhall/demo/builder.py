@@ -36,10 +36,13 @@ from townhall.customers.models import AlertKind, Customer, Outcome
 from townhall.demo import catalogue_data, people
 from townhall.gazetteer.demo import build_demo_gazetteer
 from townhall.gazetteer.models import Property
+from townhall.integrations.demo import build_demo_api_keys
 from townhall.notifications.models import Notification
 from townhall.payments import services as payments
 from townhall.payments.models import Method, Payment
 from townhall.payments.providers.sandbox import SandboxProvider
+from townhall.streetcare.demo import build_demo_streetcare
+from townhall.streetcare.demo import category_slugs as street_category_slugs
 from townhall.waste.bulky_demo import build_demo_bulky
 from townhall.waste.containers.demo import build_demo_containers
 from townhall.waste.demo import build_demo_rounds
@@ -133,8 +136,10 @@ def build_demo(*, scale: str = "demo", seed: int = 2026, sizes: dict[str, int] |
     build_demo_bulky(seed=seed)
     build_demo_garden(seed=seed)
     build_demo_containers(seed=seed)
-    _fix_references(rng, [settings.WASTE_CONTAINERS_SERVICE, settings.WASTE_ASSISTED_SERVICE])
+    build_demo_streetcare(seed=seed, answers=_answers)
+    _fix_references(rng, [settings.WASTE_CONTAINERS_SERVICE, settings.WASTE_ASSISTED_SERVICE, *street_category_slugs()])
     _build_contacts(rng, sizes["contacts"], customers, staff)
+    build_demo_api_keys(by=staff["admin@wexmoor.example"], officer=staff["officer@wexmoor.example"])
     # The demo's history predates its mailbox: nothing seeded is emailed.
     OutboxMessage.objects.all().delete()
     Notification.objects.all().delete()
@@ -148,8 +153,9 @@ def _build_catalogue() -> None:
     }
     teams = {slug: Team.objects.create(slug=slug, name=name, email=email) for slug, name, email in catalogue_data.TEAMS}
     now = timezone.now()
+    services = {}
     for spec in catalogue_data.SERVICES:
-        service = Service.objects.create(
+        service = services[spec["slug"]] = Service.objects.create(
             slug=spec["slug"],
             name=spec["name"],
             department=departments[spec["department"]],
@@ -167,10 +173,11 @@ def _build_catalogue() -> None:
         form = FormDefinition.objects.create(service=service, version=1, questions=spec["questions"], published_at=now)
         service.current_form = form
         service.save(update_fields=["current_form"])
-    for slug, title, department, summary, body, keywords in catalogue_data.ARTICLES:
-        KnowledgeArticle.objects.create(
+    for slug, title, department, summary, body, keywords, about in catalogue_data.ARTICLES:
+        article = KnowledgeArticle.objects.create(
             slug=slug, title=title, department=departments[department], summary=summary, body=body, keywords=keywords
         )
+        article.services.set([services[service_slug] for service_slug in about])
 
 
 def _fix_references(rng: random.Random, service_slugs: list[str]) -> None:
@@ -252,7 +259,8 @@ def _deterministic_reference(rng: random.Random) -> str:
 
 
 def _build_cases(rng: random.Random, count: int, customers: list[Customer], staff: dict) -> int:
-    module_slugs = [spec["slug"] for spec in catalogue_data.WASTE_MODULE_SERVICES]
+    # Modules make their own requests: bookings, subscriptions, street reports on the map.
+    module_slugs = [spec["slug"] for spec in catalogue_data.WASTE_MODULE_SERVICES] + street_category_slugs()
     services = list(
         Service.objects.exclude(slug__in=module_slugs).select_related("current_form", "team").order_by("slug")
     )

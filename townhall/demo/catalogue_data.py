@@ -517,6 +517,7 @@ SERVICES = [
 WASTE_MODULE_SERVICES = [CONTAINERS_SERVICE_SPEC, ASSISTED_SERVICE_SPEC, BULKY_SERVICE, GARDEN_SERVICE]
 SERVICES += WASTE_MODULE_SERVICES
 
+# (slug, title, department slug, summary, body, keywords, slugs of the services it is about)
 ARTICLES = [
     (
         "christmas-collections",
@@ -527,6 +528,7 @@ ARTICLES = [
         "moves to Saturday.\n\nPut your bins out by 6am on the new day. Real Christmas trees are collected with "
         "garden waste in the first two weeks of January.",
         "christmas, bank holiday, late collection",
+        ("missed-bin", "garden-waste"),
     ),
     (
         "what-goes-in-recycling",
@@ -536,6 +538,7 @@ ARTICLES = [
         "Rinse containers and put items in loose, not in bags.\n\nDo not put in: nappies, food, textiles, "
         "batteries, or plastic bags and film.",
         "recycling, what can I recycle, plastic",
+        ("new-bin",),
     ),
     (
         "bin-day-not-collected",
@@ -545,6 +548,7 @@ ARTICLES = [
         "Crews record bins that were not out or were contaminated. If your bin was out on time, report it as "
         "missed and leave it out until we return.",
         "missed bin, not emptied",
+        ("missed-bin",),
     ),
     (
         "council-tax-bands",
@@ -554,6 +558,7 @@ ARTICLES = [
         "Charges for each band are set every April. To challenge your band, contact the Valuation Office Agency."
         "\n\nYou can pay by direct debit in 10 or 12 instalments.",
         "band, how much, valuation",
+        ("single-person-discount", "moving-home"),
     ),
     (
         "pay-council-tax",
@@ -563,6 +568,7 @@ ARTICLES = [
         "Direct debit is the easiest way to pay. Your account number is on your bill.\n\n"
         "If you are struggling to pay, contact us early: we can agree a payment plan.",
         "pay, direct debit, payment",
+        ("moving-home",),
     ),
     (
         "opening-hours",
@@ -572,6 +578,7 @@ ARTICLES = [
         "The contact centre number is 01632 960 000. Lines are busiest on Monday mornings.\n\nThe civic centre "
         "is closed on bank holidays.",
         "phone number, contact, hours, open",
+        ("ask-a-question",),
     ),
     (
         "antisocial-behaviour",
@@ -580,6 +587,7 @@ ARTICLES = [
         "Call 999 in an emergency. Report other anti-social behaviour to the police on 101.",
         "The council deals with noise, graffiti and fly-tipping. Report crime, threats and drug dealing to the police.",
         "ASB, crime, police, threatening",
+        ("noise", "graffiti", "fly-tipping"),
     ),
     (
         "parking-permits",
@@ -589,6 +597,7 @@ ARTICLES = [
         "You need a permit to park in a controlled parking zone during its hours. Visitor vouchers are available "
         "in books of 10.",
         "permit, CPZ, visitor parking",
+        ("disabled-bay", "abandoned-vehicle"),
     ),
     (
         "damp-and-mould",
@@ -598,6 +607,7 @@ ARTICLES = [
         "Keep rooms ventilated and heated where you can. Private tenants should tell their landlord first, then "
         "contact environmental health if nothing is done.",
         "condensation, black mould, damp",
+        ("housing-repair",),
     ),
     (
         "bulky-waste",
@@ -607,6 +617,7 @@ ARTICLES = [
         "The recycling centre at Mill Lane is open every day from 8am to 5pm. Furniture in good condition can go "
         "to local reuse charities.",
         "sofa, furniture, fridge, bulky, tip",
+        ("bulky-waste", "fly-tipping"),
     ),
     (
         "pothole-priorities",
@@ -615,6 +626,7 @@ ARTICLES = [
         "Dangerous defects are made safe within 24 hours; others are repaired within 28 days.",
         "Inspectors grade every report. Potholes deeper than 5 centimetres on main roads are our highest priority.",
         "pothole, road repair, how long",
+        ("pothole",),
     ),
     (
         "complaints-process",
@@ -623,5 +635,6 @@ ARTICLES = [
         "Two stages: a response within 10 working days, then a review within 20.",
         "After the second stage you can go to the Local Government and Social Care Ombudsman.",
         "complaint, ombudsman, review",
+        ("complaint",),
     ),
 ]

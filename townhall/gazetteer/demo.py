@@ -9,7 +9,8 @@ through the real importer, so the demo exercises it.
 import math
 import random
 
-from townhall.gazetteer.services import import_gazetteer
+from townhall.gazetteer.models import AreaKind
+from townhall.gazetteer.services import import_gazetteer, save_area
 
 TOWN = "Wexmoor"
 WARDS = (
@@ -51,12 +52,47 @@ LONGITUDE_STRETCH = 1 / math.cos(math.radians((SOUTH + NORTH) / 2))  # a degree 
 PROPERTIES_PER_STREET = 35
 UPRN_BASE, USRN_BASE = 990_000_000_000, 99_000_000
 
+# The borough's boundary runs a few hundred metres beyond its properties' box, never into
+# it, with the bends of a real one. Each side is a chain of [longitude, latitude] positions.
+SOUTH_SIDE = [[-0.222, 51.396], [-0.205, 51.394], [-0.185, 51.396], [-0.158, 51.396]]
+EAST_SIDE = [[-0.158, 51.396], [-0.154, 51.412], [-0.156, 51.430], [-0.159, 51.444]]
+NORTH_SIDE = [[-0.159, 51.444], [-0.180, 51.446], [-0.200, 51.444], [-0.221, 51.445]]
+WEST_SIDE = [[-0.221, 51.445], [-0.226, 51.425], [-0.224, 51.410], [-0.222, 51.396]]
+# Three fictional neighbours share its north, east and south sides; to the west lies
+# somewhere the demo does not name, so a point there gets the general advice.
+NEIGHBOURS = (
+    (
+        "Brackenfield Borough Council",
+        "https://www.brackenfield.example/report-a-problem",
+        [*NORTH_SIDE, [-0.245, 51.470], [-0.135, 51.470]],
+    ),
+    (
+        "Oakhurst District Council",
+        "https://www.oakhurst.example/street-problems",
+        [*EAST_SIDE, [-0.135, 51.470], [-0.110, 51.470], [-0.110, 51.370], [-0.140, 51.370]],
+    ),
+    (
+        "Sallowmere Council",
+        "https://www.sallowmere.example/report",
+        [*SOUTH_SIDE, [-0.140, 51.370], [-0.245, 51.370]],
+    ),
+)
+
 
 def build_demo_gazetteer(*, properties: int = 5200, seed: int = 2026) -> None:
     """Import the Wexmoor gazetteer; safe to run again (the second run changes nothing)."""
     report = import_gazetteer(rows=demo_rows(properties=properties, seed=seed))
     if report.rejections:
         raise RuntimeError(f"The demo gazetteer has bad rows, starting {report.rejections[0]}")
+    build_demo_boundaries()
+
+
+def build_demo_boundaries() -> None:
+    """Wexmoor's boundary and its neighbours'; safe to run again (they are replaced)."""
+    outline = SOUTH_SIDE + EAST_SIDE[1:] + NORTH_SIDE[1:] + WEST_SIDE[1:]
+    save_area(kind=AreaKind.BOROUGH, name=TOWN, boundary=[outline])
+    for name, website, ring in NEIGHBOURS:
+        save_area(kind=AreaKind.NEIGHBOUR, name=name, website=website, boundary=[[*ring, ring[0]]])
 
 
 def demo_rows(*, properties: int = 5200, seed: int = 2026) -> list[dict[str, str]]:

@@ -1,7 +1,11 @@
 """Where things are: wards, streets (USRN) and properties (UPRN), LLPG-style."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from townhall.gazetteer.geometry import bounding_box, contains
 
 
 def normalise_postcode(text: str) -> str:
@@ -69,3 +73,55 @@ class Property(models.Model):
 
     def refresh_single_line(self) -> None:
         self.single_line = ", ".join(self.address_lines())
+
+
+class AreaKind(models.TextChoices):
+    BOROUGH = "borough", _("The borough")
+    WARD = "ward", _("A ward of the borough")
+    NEIGHBOUR = "neighbour", _("A neighbouring authority")
+
+
+class Area(models.Model):
+    """A boundary on the map: the borough's own, a ward's, or a neighbouring authority's
+    (named, with where to report problems to it), so a point can be placed in or out.
+
+    `boundary` holds GeoJSON-style rings of [longitude, latitude] positions (see
+    `geometry`); the box around it answers "certainly not here" without reading it.
+    """
+
+    kind = models.CharField(max_length=10, choices=AreaKind)
+    name = models.CharField(max_length=120)
+    website = models.URLField(blank=True, help_text=_("A neighbour's page for reporting problems, shown to residents."))
+    ward = models.OneToOneField(Ward, null=True, blank=True, on_delete=models.CASCADE, related_name="area")
+    boundary = models.JSONField()
+    south = models.DecimalField(max_digits=9, decimal_places=6, editable=False)
+    west = models.DecimalField(max_digits=10, decimal_places=6, editable=False)
+    north = models.DecimalField(max_digits=9, decimal_places=6, editable=False)
+    east = models.DecimalField(max_digits=10, decimal_places=6, editable=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="area_unique_name_per_kind"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(kind=AreaKind.BOROUGH), name="area_one_borough"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=AreaKind.WARD, ward__isnull=False)
+                | (~models.Q(kind=AreaKind.WARD) & models.Q(ward__isnull=True)),
+                name="area_ward_only_for_wards",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def fit_box(self) -> None:
+        """Keep the box in step with the boundary; call before saving a changed boundary."""
+        south, west, north, east = bounding_box(self.boundary)
+        self.south, self.west, self.north, self.east = (Decimal(f"{edge:.6f}") for edge in (south, west, north, east))
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        if not (float(self.south) <= latitude <= float(self.north)):
+            return False
+        return float(self.west) <= longitude <= float(self.east) and contains(self.boundary, latitude, longitude)

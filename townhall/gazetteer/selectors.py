@@ -1,21 +1,28 @@
 """Reads of the gazetteer that pages and APIs share: postcode lookup, address search,
 places a person can point to without a map, and the address nearest a point on one."""
 
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Length
+from django.db.models import Avg, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
 
-from townhall.gazetteer.models import Property, Street, normalise_postcode
+from townhall.gazetteer.geometry import (
+    METRES_PER_DEGREE_OF_LATITUDE,  # noqa: F401 - others read it from here
+    metres,
+    nearest_first,
+)
+from townhall.gazetteer.models import Area, AreaKind, Property, Street, Ward, normalise_postcode
 
 # Each word is one more LIKE condition; words past these are ignored.
 MAX_SEARCH_WORDS = 8
 # How far from a point on the map its nearest address may be and still describe it.
 NEAREST_WITHIN_METRES = 250
-METRES_PER_DEGREE_OF_LATITUDE = 111_320
+# A point in a ward without a boundary takes the ward of the nearest address this close.
+WARD_FROM_ADDRESS_WITHIN_METRES = 1000
+FIND_YOUR_COUNCIL = "https://www.gov.uk/find-local-council"
 NUMBER_RUNS = re.compile(r"([0-9]+)")
 
 
@@ -127,35 +134,78 @@ def nearest_property(
     latitude: Decimal | float, longitude: Decimal | float, *, within_metres: int = NEAREST_WITHIN_METRES
 ) -> Nearest | None:
     """The property nearest a point (with its street and ward), if one is within
-    `within_metres`; else None. One query: the box around the point is read through the
-    (latitude, longitude) index, never the whole gazetteer, and the few properties in it are
-    ranked by distance (on a plane scaled for the latitude: exact enough across a borough)."""
-    latitude, longitude = float(latitude), float(longitude)
-    squash = math.cos(math.radians(latitude))  # a degree of longitude is this much shorter
-    reach_lat = within_metres / METRES_PER_DEGREE_OF_LATITUDE
-    reach_lon = reach_lat / squash
-    north_south = Cast(F("latitude"), FloatField()) - latitude
-    east_west = (Cast(F("longitude"), FloatField()) - longitude) * squash
-    place = (
-        _properties()
-        .filter(
-            latitude__range=(_degrees(latitude - reach_lat), _degrees(latitude + reach_lat)),
-            longitude__range=(_degrees(longitude - reach_lon), _degrees(longitude + reach_lon)),
-        )
-        .annotate(nearness=north_south * north_south + east_west * east_west)
-        .order_by("nearness", "uprn")
-        .first()
-    )
-    if place is None:
+    `within_metres`; else None. One query, reading only the box around the point."""
+    place = nearest_first(_properties(), latitude, longitude, within_metres=within_metres).order_by("nearness", "uprn")
+    place = place.first()
+    if place is None or metres(place.nearness) > within_metres:
         return None
-    metres = math.sqrt(place.nearness) * METRES_PER_DEGREE_OF_LATITUDE
-    # The box's corners reach further than the circle.
-    return Nearest(place, round(metres)) if metres <= within_metres else None
+    return Nearest(place, metres(place.nearness))
 
 
-def _degrees(value: float) -> Decimal:
-    # The columns' own precision, so the database compares like with like (and uses the index).
-    return Decimal(f"{value:.6f}")
+@dataclass(frozen=True)
+class PointLocation:
+    """Where a point is: in the borough (and which ward, where known), or outside it (and
+    in which neighbouring authority's area, where known)."""
+
+    inside: bool
+    borough: str = ""
+    ward: Ward | None = None
+    neighbour: Area | None = None
+
+    @property
+    def refusal(self) -> str:
+        """Why a report of a problem here is refused, and who to report it to; empty inside."""
+        if self.inside:
+            return ""
+        outside = _("This location is outside %(borough)s.") % {"borough": self.borough}
+        if self.neighbour is None:
+            return f"{outside} " + _("Report it to the council for that area: find it at %(url)s") % {
+                "url": FIND_YOUR_COUNCIL
+            }
+        if self.neighbour.website:
+            return f"{outside} " + _("Report it to %(neighbour)s at %(url)s") % {
+                "neighbour": self.neighbour.name,
+                "url": self.neighbour.website,
+            }
+        return f"{outside} " + _("Report it to %(neighbour)s.") % {"neighbour": self.neighbour.name}
+
+
+def locate_point(latitude: Decimal | float, longitude: Decimal | float, *, find_ward: bool = True) -> PointLocation:
+    """Whether a point is in the borough, in which ward, or whose area it is in instead.
+
+    Only the areas whose box holds the point are read (one query; a second only for a
+    point outside the borough's box). With no borough boundary loaded, every point counts
+    as inside: a council that has not loaded one refuses nothing. A ward without a
+    boundary of its own is the ward of the nearest address (one more query); `find_ward`
+    False leaves the ward out, for checks that only need to know inside or out.
+    """
+    latitude, longitude = float(latitude), float(longitude)
+    here = f"{latitude:.6f}", f"{longitude:.6f}"
+    around = list(
+        Area.objects.filter(south__lte=here[0], north__gte=here[0], west__lte=here[1], east__gte=here[1])
+        .select_related("ward")
+        .order_by("kind", "name")
+    )
+    borough = next((area for area in around if area.kind == AreaKind.BOROUGH), None)
+    if borough is not None:
+        name, inside = borough.name, borough.contains(latitude, longitude)
+    else:
+        name = Area.objects.filter(kind=AreaKind.BOROUGH).values_list("name", flat=True).first()
+        inside = name is None
+    within = [area for area in around if area.kind != AreaKind.BOROUGH and area.contains(latitude, longitude)]
+    if not inside:
+        neighbour = next((area for area in within if area.kind == AreaKind.NEIGHBOUR), None)
+        return PointLocation(inside=False, borough=name, neighbour=neighbour)
+    ward = next((area.ward for area in within if area.kind == AreaKind.WARD), None)
+    if ward is None and find_ward:
+        nearest = nearest_property(latitude, longitude, within_metres=WARD_FROM_ADDRESS_WITHIN_METRES)
+        ward = nearest.place.ward if nearest else None
+    return PointLocation(inside=True, borough=name or "", ward=ward)
+
+
+def borough_area() -> Area | None:
+    """The borough's own boundary, for checking many points at once (imports)."""
+    return Area.objects.filter(kind=AreaKind.BOROUGH).first()
 
 
 def _property_place(place: Property) -> Place:

@@ -1,4 +1,5 @@
-"""Every write to the gazetteer: loading an LLPG/AddressBase-style extract.
+"""Every write to the gazetteer: loading an LLPG/AddressBase-style extract, and the
+boundaries of the borough, its wards and its neighbours (`save_area`).
 
 Each row is checked in full before it joins a batch, so a rejected row never
 half-saves. Good rows are written in batches, each batch in one transaction with its
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from townhall.core import audit
-from townhall.gazetteer.models import Property, Street, Ward, normalise_postcode
+from townhall.gazetteer.geometry import Rings, boundary_problems
+from townhall.gazetteer.models import Area, AreaKind, Property, Street, Ward, normalise_postcode
 
 # In the order the documentation lists them.
 COLUMNS = (
@@ -453,3 +456,33 @@ def _readdress(renamed: list[Street], *, skip: list[int], save: bool) -> int:
     if save:
         Property.objects.bulk_update(stale, ["single_line"])
     return len(stale)
+
+
+@transaction.atomic
+def save_area(
+    *,
+    kind: str,
+    name: str,
+    boundary: Rings,
+    website: str = "",
+    ward: Ward | None = None,
+    by: AbstractBaseUser | None = None,
+) -> Area:
+    """Create or replace a boundary: the borough's (there is one), a ward's (one each, `ward`
+    given) or a neighbouring authority's (by name, with the page residents report to).
+    Raises ValidationError, saving nothing, when the boundary or website is not usable."""
+    if problems := boundary_problems(boundary):
+        raise ValidationError(problems)
+    if kind == AreaKind.BOROUGH:
+        found = Area.objects.filter(kind=kind)
+    elif kind == AreaKind.WARD:
+        found = Area.objects.filter(kind=kind, ward=ward)
+    else:
+        found = Area.objects.filter(kind=kind, name=name)
+    area = found.select_for_update().first() or Area(kind=kind)
+    area.name, area.website, area.ward, area.boundary = name, website, ward, boundary
+    area.fit_box()
+    area.full_clean()
+    area.save()
+    audit.record(actor=by, action="gazetteer.area_saved", target=area, data={"kind": kind, "name": name})
+    return area

@@ -77,6 +77,14 @@ class StreetReport(models.Model):
     detail = models.TextField(blank=True)
     public = models.BooleanField(default=True, help_text=_("Shown on the public map and list."))
     text_hidden = models.BooleanField(default=False, help_text=_("A moderator hid the title and detail."))
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_("The report staff merged this one into; its reporter follows that one."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -108,3 +116,7 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo {self.pk} of {self.report_id}"
+
+
+# Following reports and areas, and the "is it fixed?" questionnaire.
+from townhall.streetcare.follow_models import AreaAlert, AreaAlertReport, FixedQuestionnaire  # noqa: E402, F401

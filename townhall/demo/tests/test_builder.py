@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from townhall.cases.models import Case
-from townhall.catalogue.models import Channel, Service
+from townhall.catalogue.models import Channel, KnowledgeArticle, Service
 from townhall.core.models import OutboxMessage
 from townhall.demo.builder import build_demo
 
@@ -21,6 +21,9 @@ def test_builds_a_borough_with_requests_in_every_state_and_channel():
     assert Case.objects.filter(customer__user__email="resident@wexmoor.example").exists()
     assert Authenticator.objects.filter(user__email="admin@wexmoor.example").exists()
     assert not OutboxMessage.objects.exists()
+    # Every help article is linked to the services it is about, for their start pages.
+    assert not KnowledgeArticle.objects.filter(services=None).exists()
+    assert KnowledgeArticle.objects.get(slug="bin-day-not-collected").services.get().slug == "missed-bin"
 
 
 def fingerprint(seed: int) -> list[tuple]:
