@@ -300,6 +300,11 @@ class NewEventSerializer(PlainSerializer):
         help_text="`note`: for staff only. `public_update`: shown to the resident and emailed to them.",
     )
     text = serializers.CharField(max_length=5000)
+    request_key = serializers.UUIDField(
+        required=False,
+        help_text="A UUID of your choosing: sending the same one again (a retry) adds nothing more "
+        "and answers with the event the first try added.",
+    )
 
 
 # --- customers and contacts ---

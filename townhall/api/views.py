@@ -161,9 +161,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KeyedViewSet
             if given.validated_data["kind"] == EventKind.NOTE
             else case_services.add_public_update
         )
-        event = add(case=case, text=given.validated_data["text"], by=self.request.user)
+        key = given.validated_data.get("request_key")
+        added_before = key is not None and case.events.filter(data__request_key=str(key)).exists()
+        event = add(case=case, text=given.validated_data["text"], by=self.request.user, request_key=key)
         event = full_timeline(case).get(pk=event.pk)
-        return Response(serializers.EventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.EventSerializer(event).data,
+            status=status.HTTP_200_OK if added_before else status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema_view(

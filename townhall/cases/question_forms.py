@@ -109,7 +109,7 @@ def _coordinate_field(label: str, hint: str, *, limit: int) -> forms.DecimalFiel
     )
 
 
-class FindPlaceForm(GovUKForm):
+class FindPlaceForm(PlainMessagesMixin, GovUKForm):
     """A street name or postcode to choose a place from, or the point itself."""
 
     place = forms.CharField(
@@ -167,7 +167,7 @@ class FindPlaceForm(GovUKForm):
         return {"latitude": str(latitude), "longitude": str(longitude), "text": f"{latitude}, {longitude}"}
 
 
-class ChoosePlaceForm(GovUKForm):
+class ChoosePlaceForm(PlainMessagesMixin, GovUKForm):
     description = forms.CharField(
         label=_("Describe exactly where it is (optional)"),
         help_text=_("For example, outside number 12, next to the bus stop"),

@@ -72,6 +72,17 @@ def _locked(case: Case, expected_version: int | None) -> Case:
     return current
 
 
+def _added_before(case: Case, request_key: uuid.UUID) -> CaseEvent | None:
+    """The event a client's earlier try with this key added. The case row's lock makes a
+    concurrent retry wait for the first to commit, then find its event."""
+    _locked(case, None)
+    return case.events.filter(data__request_key=str(request_key)).first()
+
+
+def _keyed(request_key: uuid.UUID | None) -> dict:
+    return {"request_key": str(request_key)} if request_key else {}
+
+
 def _bump(case: Case, *fields: str) -> None:
     case.version += 1
     case.save(update_fields=[*fields, "version", "updated_at"])
@@ -426,17 +437,25 @@ def _require_text(text: str) -> str:
 
 
 @transaction.atomic
-def add_note(*, case: Case, text: str, by) -> CaseEvent:
-    """An internal note: staff only, never shown to the resident. Notes never clash."""
-    event = _event(case, EventKind.NOTE, by, text=_require_text(text))
+def add_note(*, case: Case, text: str, by, request_key: uuid.UUID | None = None) -> CaseEvent:
+    """An internal note: staff only, never shown to the resident. Notes never clash.
+    A client retrying with the same `request_key` gets the note it added the first time."""
+    text = _require_text(text)
+    if request_key and (earlier := _added_before(case, request_key)):
+        return earlier
+    event = _event(case, EventKind.NOTE, by, text=text, data=_keyed(request_key))
     audit.record(actor=by, action="case.note_added", target=case, data={"event": event.pk})
     return event
 
 
 @transaction.atomic
-def add_public_update(*, case: Case, text: str, by) -> CaseEvent:
-    """An update the resident sees on their request and receives by email."""
-    event = _event(case, EventKind.PUBLIC_UPDATE, by, public=True, text=_require_text(text))
+def add_public_update(*, case: Case, text: str, by, request_key: uuid.UUID | None = None) -> CaseEvent:
+    """An update the resident sees on their request and receives by email (once, however
+    often a client retries with the same `request_key`)."""
+    text = _require_text(text)
+    if request_key and (earlier := _added_before(case, request_key)):
+        return earlier
+    event = _event(case, EventKind.PUBLIC_UPDATE, by, public=True, text=text, data=_keyed(request_key))
     audit.record(actor=by, action="case.public_update", target=case, data={"event": event.pk})
     notifications.notify_requester(case=case, event=NotificationEvent.PUBLIC_UPDATE, update=event.text)
     return event

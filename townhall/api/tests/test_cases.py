@@ -201,7 +201,7 @@ def test_an_address_is_given_by_uprn_and_a_point_by_latitude_and_longitude(api, 
     [
         ({"type": "address"}, {"uprn": 1}, "Give an address in the borough by its UPRN"),
         ({"type": "address"}, "1 High Street", "Give an address in the borough by its UPRN"),
-        ({"type": "location"}, {"latitude": 91, "longitude": 0}, "less than or equal to 90"),
+        ({"type": "location"}, {"latitude": 91, "longitude": 0}, "Latitude must be 90 or less"),
         ({"type": "location"}, {"latitude": 51.4}, "Enter both the latitude and the longitude"),
         ({"type": "file"}, [{"id": "x", "path": "../../settings.py"}], "Files cannot be sent through the API"),
     ],
@@ -315,6 +315,22 @@ def test_a_note_stays_internal_and_an_update_reaches_the_resident(api, officer_k
     assert OutboxMessage.objects.filter(topic="email").count() == emails + 1
     timeline = api(officer_key, "get", path).json()["results"]
     assert [event["kind"] for event in timeline] == ["submitted", "note", "public_update"]
+
+
+def test_a_retried_update_with_its_request_key_is_added_and_emailed_once(api, officer_key, make_case):
+    case = make_case()
+    path = f"/api/v1/cases/{case.reference}/events/"
+    emails = OutboxMessage.objects.filter(topic="email").count()
+    body = {"kind": "public_update", "text": "A crew is on the way", "request_key": str(uuid.uuid4())}
+
+    first = api(officer_key, "post", path, body)
+    retry = api(officer_key, "post", path, body)
+    other = api(officer_key, "post", path, {**body, "request_key": str(uuid.uuid4())})
+
+    assert (first.status_code, retry.status_code, other.status_code) == (201, 200, 201)
+    assert retry.json()["id"] == first.json()["id"] != other.json()["id"]
+    assert case.events.filter(kind=EventKind.PUBLIC_UPDATE).count() == 2
+    assert OutboxMessage.objects.filter(topic="email").count() == emails + 2
 
 
 def test_only_notes_and_updates_can_be_added(api, officer_key, make_case):

@@ -217,7 +217,7 @@ class TestLocation:
             ({"place": ""}, "Enter a street name or postcode"),
             ({"place": "Atlantis"}, "We could not find a street or address in the borough matching that"),
             ({"latitude": "51.5"}, "Enter both the latitude and the longitude"),
-            ({"latitude": "91", "longitude": "0"}, "Ensure this value is less than or equal to 90."),
+            ({"latitude": "91", "longitude": "0"}, "Latitude must be 90 or less"),
         ],
     )
     def test_a_place_that_cannot_be_found_or_half_a_point_is_refused(self, channel, homes, data, message):
@@ -330,3 +330,14 @@ class TestFiles:
         assert draft.answers["photos"] == [kept]
         assert not default_storage.exists(removed["path"])
         assert default_storage.exists(kept["path"])
+
+
+def test_a_point_out_of_range_gets_a_plain_message_naming_the_field():
+    from townhall.cases.question_forms import FindPlaceForm
+
+    form = FindPlaceForm({"latitude": "95", "longitude": "x"})
+
+    assert not form.is_valid()
+    assert all("Ensure" not in message for messages in form.errors.values() for message in messages)
+    assert any("Latitude" in message for message in form.errors["latitude"])
+    assert any("Longitude" in message for message in form.errors["longitude"])

@@ -1,7 +1,8 @@
 """What the crews' page and API tests share (no tests here): signing in one of the people
 (`missed_helpers.PEOPLE`), a home on a Tuesday round, and the clock at 8am that Tuesday.
 
-A pytest plugin (`pytest_plugins`): nothing here is autouse, so a module asks for the clock
+A pytest plugin (`pytest_plugins`), so its fixtures are lent to every test: their names must
+not clash with other plugins' (hence `round_home`). Nothing here is autouse: a module asks for the clock
 and the fast passwords with `pytest.mark.usefixtures`."""
 
 import pytest
@@ -29,7 +30,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def home():
+def round_home():
     return home_on_round()
 
 

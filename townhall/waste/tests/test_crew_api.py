@@ -41,8 +41,8 @@ def assert_problem(response, status: int) -> dict:
 # Who may use it
 
 
-def test_anonymous_devices_are_told_to_sign_in_in_json(login, home):
-    place, round_ = home
+def test_anonymous_devices_are_told_to_sign_in_in_json(login, round_home):
+    place, round_ = round_home
     client = login("anonymous")
     worklist_url, record_url = urls(round_)
 
@@ -52,8 +52,8 @@ def test_anonymous_devices_are_told_to_sign_in_in_json(login, home):
 
 
 @pytest.mark.parametrize("who", REFUSED)
-def test_the_api_refuses_staff_who_do_not_record_rounds_and_residents(login, home, who):
-    place, round_ = home
+def test_the_api_refuses_staff_who_do_not_record_rounds_and_residents(login, round_home, who):
+    place, round_ = round_home
     client = login(who)
     worklist_url, record_url = urls(round_)
 
@@ -64,8 +64,8 @@ def test_the_api_refuses_staff_who_do_not_record_rounds_and_residents(login, hom
 
 
 @pytest.mark.parametrize("who", ALLOWED)
-def test_crew_members_read_the_worklist_and_record(login, home, who):
-    place, round_ = home
+def test_crew_members_read_the_worklist_and_record(login, round_home, who):
+    place, round_ = round_home
     client = login(who)
     worklist_url, record_url = urls(round_)
 
@@ -74,8 +74,8 @@ def test_crew_members_read_the_worklist_and_record(login, home, who):
     assert CrewRecord.objects.get().property == place
 
 
-def test_a_post_without_the_csrf_token_is_refused_in_json(home):
-    place, round_ = home
+def test_a_post_without_the_csrf_token_is_refused_in_json(round_home):
+    place, round_ = round_home
     client = Client(enforce_csrf_checks=True)
     client.force_login(crew_staff())
     _worklist_url, record_url = urls(round_)
@@ -95,8 +95,8 @@ def test_a_post_without_the_csrf_token_is_refused_in_json(home):
     assert accepted.status_code == 200
 
 
-def test_other_methods_are_refused_in_json(login, home):
-    _place, round_ = home
+def test_other_methods_are_refused_in_json(login, round_home):
+    _place, round_ = round_home
     client = login("waste officer")
     worklist_url, record_url = urls(round_)
 
@@ -131,8 +131,8 @@ def test_the_worklist_lists_streets_and_properties_in_order_with_what_the_crew_n
     assert second["assisted"] is None and second["missed"] == []
 
 
-def test_the_worklist_leaves_out_an_assisted_collection_that_has_ended(login, home):
-    place, round_ = home
+def test_the_worklist_leaves_out_an_assisted_collection_that_has_ended(login, round_home):
+    place, round_ = round_home
     AssistedCollection.objects.create(property=place, starts=TUESDAY, location_note="Side gate", active=False)
     client = login("waste officer")
 
@@ -155,8 +155,8 @@ def test_the_worklist_costs_the_same_queries_for_3_and_30_streets(login, django_
     assert sum(len(street["properties"]) for street in data["streets"]) == 60
 
 
-def test_an_unknown_round_or_a_day_still_to_come_is_not_found_in_json(login, home):
-    _place, round_ = home
+def test_an_unknown_round_or_a_day_still_to_come_is_not_found_in_json(login, round_home):
+    _place, round_ = round_home
     client = login("waste officer")
 
     assert_problem(client.get(reverse("crews:api_worklist", args=["no-such-round", TUESDAY])), 404)
@@ -166,8 +166,8 @@ def test_an_unknown_round_or_a_day_still_to_come_is_not_found_in_json(login, hom
 # Recording
 
 
-def test_a_record_is_made_by_the_crews_service_and_sent_twice_is_made_once(login, home):
-    place, round_ = home
+def test_a_record_is_made_by_the_crews_service_and_sent_twice_is_made_once(login, round_home):
+    place, round_ = round_home
     client = login("waste officer")
     record_url = urls(round_)[1]
     data = {"uprn": place.uprn, "outcome": "blocked", "note": "Van across the drive"}
@@ -185,8 +185,8 @@ def test_a_record_is_made_by_the_crews_service_and_sent_twice_is_made_once(login
     assert worklist["streets"][0]["properties"][0]["recorded"]["note"] == "Van across the drive"
 
 
-def test_a_whole_street_is_recorded_by_its_usrn(login, home):
-    place, round_ = home
+def test_a_whole_street_is_recorded_by_its_usrn(login, round_home):
+    place, round_ = round_home
     client = login("waste officer")
 
     response = post_json(client, urls(round_)[1], {"usrn": place.street.usrn, "outcome": "done"})
@@ -196,8 +196,8 @@ def test_a_whole_street_is_recorded_by_its_usrn(login, home):
     assert record.property is None and record.street == place.street
 
 
-def test_a_record_with_a_photo_is_sent_as_a_form(login, home, media):
-    place, round_ = home
+def test_a_record_with_a_photo_is_sent_as_a_form(login, round_home, media):
+    place, round_ = round_home
     client = login("waste officer")
     image = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(image, "PNG")
@@ -228,8 +228,8 @@ def test_a_record_with_a_photo_is_sent_as_a_form(login, home, media):
         ({"usrn": 99999999, "outcome": "done"}, "usrn", "There is no street with that USRN"),
     ],
 )
-def test_a_record_with_mistakes_is_refused_field_by_field(login, home, data, field, message):
-    place, round_ = home
+def test_a_record_with_mistakes_is_refused_field_by_field(login, round_home, data, field, message):
+    place, round_ = round_home
     client = login("waste officer")
     data = {key: place.uprn if value == "{uprn}" else value for key, value in data.items()}
 
@@ -239,8 +239,8 @@ def test_a_record_with_mistakes_is_refused_field_by_field(login, home, data, fie
     assert not CrewRecord.objects.exists()
 
 
-def test_a_body_that_is_not_a_json_object_is_refused(login, home):
-    _place, round_ = home
+def test_a_body_that_is_not_a_json_object_is_refused(login, round_home):
+    _place, round_ = round_home
     client = login("waste officer")
 
     assert_problem(client.post(urls(round_)[1], "[1, 2", content_type="application/json"), 400)
@@ -248,8 +248,8 @@ def test_a_body_that_is_not_a_json_object_is_refused(login, home):
     assert not CrewRecord.objects.exists()
 
 
-def test_an_address_on_another_round_is_refused_with_the_crews_reason(login, home):
-    _place, round_ = home
+def test_an_address_on_another_round_is_refused_with_the_crews_reason(login, round_home):
+    _place, round_ = round_home
     elsewhere, _other_round = home_on_round(number="99")
     client = login("waste officer")
 

@@ -49,8 +49,8 @@ def pages(place, round_) -> list[tuple[str, str, dict]]:
 
 
 @pytest.mark.parametrize("who", REFUSED)
-def test_crew_pages_refuse_staff_who_do_not_record_rounds_and_residents(login, home, who):
-    place, round_ = home
+def test_crew_pages_refuse_staff_who_do_not_record_rounds_and_residents(login, round_home, who):
+    place, round_ = round_home
     client = login(who)
 
     for method, url, data in pages(place, round_):
@@ -61,8 +61,8 @@ def test_crew_pages_refuse_staff_who_do_not_record_rounds_and_residents(login, h
     assert not RoundDay.objects.exists()
 
 
-def test_crew_pages_send_anonymous_visitors_to_sign_in(login, home):
-    place, round_ = home
+def test_crew_pages_send_anonymous_visitors_to_sign_in(login, round_home):
+    place, round_ = round_home
     client = login("anonymous")
 
     for method, url, data in pages(place, round_):
@@ -73,8 +73,8 @@ def test_crew_pages_send_anonymous_visitors_to_sign_in(login, home):
 
 
 @pytest.mark.parametrize("who", ALLOWED)
-def test_officers_and_managers_of_the_crews_team_and_admins_use_the_crew_pages(login, home, who):
-    place, round_ = home
+def test_officers_and_managers_of_the_crews_team_and_admins_use_the_crew_pages(login, round_home, who):
+    place, round_ = round_home
     client = login(who)
 
     for method, url, data in pages(place, round_):
@@ -84,8 +84,8 @@ def test_officers_and_managers_of_the_crews_team_and_admins_use_the_crew_pages(l
     assert CrewRecord.objects.count() == 3
 
 
-def test_todays_rounds_are_the_ones_collecting_today(login, home):
-    _place, tuesday_round = home
+def test_todays_rounds_are_the_ones_collecting_today(login, round_home):
+    _place, tuesday_round = round_home
     RoundFactory(name="Monday recycling", weekday=0, anchor_date=TUESDAY.replace(day=1))
     client = login("waste officer")
 
@@ -164,8 +164,8 @@ def test_todays_rounds_page_costs_the_same_queries_for_3_and_30_rounds(login, dj
     assert page.content.decode().count('class="govuk-link govuk-!-font-size-24') == 30
 
 
-def test_the_round_page_marks_assisted_collections_with_where_the_bins_are_kept(login, home):
-    place, round_ = home
+def test_the_round_page_marks_assisted_collections_with_where_the_bins_are_kept(login, round_home):
+    place, round_ = round_home
     neighbour = PropertyFactory(street=place.street, building_number="14")
     PropertyRound.objects.create(property=neighbour, round=round_)
     AssistedCollection.objects.create(property=place, starts=TUESDAY, location_note="the side gate")
@@ -182,8 +182,8 @@ def test_the_round_page_marks_assisted_collections_with_where_the_bins_are_kept(
     assert "the back door" not in page
 
 
-def test_the_round_page_marks_missed_bins_reported_until_they_are_resolved(login, home):
-    place, round_ = home
+def test_the_round_page_marks_missed_bins_reported_until_they_are_resolved(login, round_home):
+    place, round_ = round_home
     missed = MissedCollection.objects.create(
         case=make_case(address=place), property=place, stream=round_.stream, collection_date=TUESDAY, round=round_
     )
@@ -236,8 +236,8 @@ def test_the_round_page_lists_streets_in_order_and_homes_by_number(login):
     assert positions == sorted(positions)
 
 
-def test_one_tap_marks_a_property_and_goes_back_to_it(login, home):
-    place, round_ = home
+def test_one_tap_marks_a_property_and_goes_back_to_it(login, round_home):
+    place, round_ = round_home
     client = login("waste officer")
 
     response = client.post(
@@ -253,8 +253,8 @@ def test_one_tap_marks_a_property_and_goes_back_to_it(login, home):
     assert "Bin not put out" in page and "08:00" in page
 
 
-def test_one_tap_cannot_record_the_outcomes_that_need_the_places_own_page(login, home):
-    place, round_ = home
+def test_one_tap_cannot_record_the_outcomes_that_need_the_places_own_page(login, round_home):
+    place, round_ = round_home
     client = login("waste officer")
 
     client.post(
@@ -265,8 +265,8 @@ def test_one_tap_cannot_record_the_outcomes_that_need_the_places_own_page(login,
     assert not CrewRecord.objects.exists()
 
 
-def test_a_double_tap_records_once(login, home):
-    place, round_ = home
+def test_a_double_tap_records_once(login, round_home):
+    place, round_ = round_home
     client = login("waste officer")
     url = reverse("crews:mark", args=[round_.code, TUESDAY, "property", place.uprn])
 
@@ -276,8 +276,8 @@ def test_a_double_tap_records_once(login, home):
     assert CrewRecord.objects.count() == 1
 
 
-def test_a_property_is_marked_blocked_with_a_note_and_a_photo(login, home, media):
-    place, round_ = home
+def test_a_property_is_marked_blocked_with_a_note_and_a_photo(login, round_home, media):
+    place, round_ = round_home
     client = login("waste officer")
     data = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(data, "PNG")
@@ -303,8 +303,8 @@ def test_a_property_is_marked_blocked_with_a_note_and_a_photo(login, home, media
     assert AuditEvent.objects.filter(action="waste.crew_photo_viewed").exists()
 
 
-def test_a_photo_that_is_not_an_image_is_refused_with_the_error_summary(login, home, media):
-    place, round_ = home
+def test_a_photo_that_is_not_an_image_is_refused_with_the_error_summary(login, round_home, media):
+    place, round_ = round_home
     client = login("waste officer")
 
     response = client.post(
@@ -322,8 +322,8 @@ def test_a_photo_that_is_not_an_image_is_refused_with_the_error_summary(login, h
     assert not CrewRecord.objects.exists()
 
 
-def test_the_place_page_asks_what_was_found(login, home):
-    place, round_ = home
+def test_the_place_page_asks_what_was_found(login, round_home):
+    place, round_ = round_home
     client = login("waste officer")
 
     response = client.post(reverse("crews:place", args=[round_.code, TUESDAY, "property", place.uprn]), {})
@@ -332,8 +332,8 @@ def test_the_place_page_asks_what_was_found(login, home):
     assert not CrewRecord.objects.exists()
 
 
-def test_the_round_is_started_and_finished(login, home):
-    _place, round_ = home
+def test_the_round_is_started_and_finished(login, round_home):
+    _place, round_ = round_home
     client = login("waste officer")
 
     client.post(reverse("crews:start", args=[round_.code, TUESDAY]))
@@ -345,8 +345,8 @@ def test_the_round_is_started_and_finished(login, home):
     assert "finished at 13:05" in client.get(response["Location"]).content.decode()
 
 
-def test_a_days_page_in_the_future_is_not_found(login, home):
-    _place, round_ = home
+def test_a_days_page_in_the_future_is_not_found(login, round_home):
+    _place, round_ = round_home
     client = login("waste officer")
 
     assert client.get(reverse("crews:round", args=[round_.code, TUESDAY.replace(day=3)])).status_code == 404
