@@ -10,6 +10,7 @@ from rest_framework import serializers
 from townhall.api.answers import stored_answers
 from townhall.cases.models import Case, CaseEvent, EventKind
 from townhall.catalogue.answering import phone_validator
+from townhall.catalogue.journeys import own_journey_url
 from townhall.catalogue.models import Channel, Service
 from townhall.catalogue.questions import QUESTION_TYPES, parse_questions
 from townhall.customers.models import Contact, Customer, CustomerKind, Direction, Outcome
@@ -223,6 +224,13 @@ class NewCaseSerializer(PlainSerializer):
     def validate_service(self, service: Service) -> Service:
         if not service.offers(Channel.API):
             raise serializers.ValidationError(_("This service does not take requests through the API."))
+        if own_journey_url(service):
+            raise serializers.ValidationError(
+                _(
+                    "Requests to this service are made on its own pages, which apply its rules (street "
+                    "reports also through Open311)."
+                )
+            )
         if service.charges:
             raise serializers.ValidationError(
                 _("This service charges a fee, which the API cannot take: raise it in the staff console.")

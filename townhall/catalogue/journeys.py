@@ -20,14 +20,31 @@ if TYPE_CHECKING:
 # module's first page.
 StartUrl = Callable[["Property | None"], str]
 _own_journeys: dict[str, StartUrl] = {}
+# For modules whose services are known by their data, not a slug (any service with street
+# settings is a street category): given the service and address, a URL or None.
+JourneyFinder = Callable[[Service, "Property | None"], str | None]
+_finders: list[JourneyFinder] = []
 
 
 def register_own_journey(slug: str, start_url: StartUrl) -> None:
-    """Requests to the service with `slug` start at `start_url(address)`."""
+    """Requests to the service with `slug` start at `start_url(address)`, and only there."""
     _own_journeys[slug] = start_url
+
+
+def register_journey_finder(finder: JourneyFinder) -> None:
+    """`finder` names the first page of the services its module runs."""
+    if finder not in _finders:
+        _finders.append(finder)
 
 
 def own_journey_url(service: Service, *, place: "Property | None" = None) -> str | None:
     """Where a request to `service` starts when a module runs it; None when its form does."""
-    start_url = _own_journeys.get(service.slug)
-    return start_url(place) if start_url else None
+    if start_url := _own_journeys.get(service.slug):
+        return start_url(place)
+    return next((url for finder in _finders if (url := finder(service, place))), None)
+
+
+def only_on_own_pages(service: Service) -> bool:
+    """No API may raise a request to `service`: only its module's pages apply its rules
+    (a missed bin checked against the crews' records, a bulky collection's booked day)."""
+    return service.slug in _own_journeys

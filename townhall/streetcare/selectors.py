@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from townhall.cases.selectors import visible_cases
@@ -22,6 +23,12 @@ ASSETS_WITHIN_METRES = 150
 MAX_ASSETS = 30
 # Staff raise reports for callers and visitors; a category offered on neither is not theirs to raise.
 STAFF_CHANNELS = (Channel.PHONE, Channel.FACE_TO_FACE)
+
+
+def report_journey_for(service: Service, place=None) -> str | None:
+    """The map journey is where a request to a street category starts (`catalogue.journeys`):
+    the category's own form would make a case with no place on the map."""
+    return reverse("street_report:where") if Category.objects.filter(service=service).exists() else None
 
 
 def categories_for(*, staff: bool) -> list[Service]:

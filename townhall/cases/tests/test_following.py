@@ -50,6 +50,7 @@ def test_a_stop_link_finds_nobody_once_they_have_stopped(watcher, officer):
         "not-a-link",
         signing.dumps(1, salt="townhall.streetcare.follow"),  # another of our links, for something else
     ],
+    ids=["made-up", "borrowed"],  # a signed token differs by the second: xdist's workers must agree
 )
 def test_a_made_up_or_borrowed_link_is_not_a_stop_link(token):
     with pytest.raises(following.NotAStopLink):

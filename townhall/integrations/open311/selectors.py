@@ -6,6 +6,7 @@ import uuid
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from townhall.cases.models import Case, CaseEvent, EventKind
+from townhall.catalogue.journeys import only_on_own_pages
 from townhall.catalogue.models import AWAITING_PAYMENT, Channel, FeeKind, Service, ServiceStatus
 
 # The most requests one answer lists (the specification's default limit).
@@ -29,8 +30,9 @@ def _candidates() -> QuerySet[Service]:
 
 
 def _offered_by_api(services) -> list[Service]:
-    # Channels are a JSON list: checked here, as SQLite (the demo's database) cannot query into it.
-    return [service for service in services if service.offers(Channel.API)]
+    # Channels are a JSON list: checked here, as SQLite (the demo's database) cannot query into
+    # it. A service that only its module's pages may raise (a missed bin) is not offered.
+    return [service for service in services if service.offers(Channel.API) and not only_on_own_pages(service)]
 
 
 def open311_services() -> list[Service]:

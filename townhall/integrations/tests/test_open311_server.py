@@ -16,6 +16,7 @@ from townhall.accounts.tests.factories import StaffFactory
 from townhall.cases import services as case_services
 from townhall.cases.models import Case
 from townhall.cases.services import Requester
+from townhall.catalogue import journeys
 from townhall.catalogue.models import Channel, FeeKind, ServiceStatus
 from townhall.catalogue.tests.factories import DepartmentFactory, ServiceFactory
 from townhall.core.models import AuditEvent
@@ -219,6 +220,14 @@ def test_services_lists_only_published_free_unrestricted_services_offered_by_api
         "keywords": "road damage",
         "group": "Highways",
     }
+
+
+def test_a_service_only_its_modules_pages_may_raise_is_neither_listed_nor_taken(client, pothole, monkeypatch):
+    # A missed bin, say: its pages check the crews' records, which an Open311 client cannot.
+    monkeypatch.setitem(journeys._own_journeys, pothole.slug, lambda place: "/bins/")
+
+    assert body(get(client, "services")) == []
+    assert get(client, "services/POTHOLE").status_code == 404
 
 
 def test_services_in_xml_have_the_specifications_elements(client, pothole):

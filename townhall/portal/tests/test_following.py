@@ -121,7 +121,10 @@ def test_the_link_says_so_once_they_have_stopped(client, followed, method):
     assert followed.case.events.filter(kind=EventKind.WATCHER_REMOVED).count() == 1
 
 
-@pytest.mark.parametrize("token", ["not-a-real-link", signing.dumps(1, salt="another.purpose")])
+# Ids given: a signed token differs by the second, and pytest-xdist's workers must collect the same tests.
+@pytest.mark.parametrize(
+    "token", ["not-a-real-link", signing.dumps(1, salt="another.purpose")], ids=["made-up", "another-purpose"]
+)
 def test_a_link_that_is_not_ours_says_it_does_not_work(client, followed, token):
     response = client.post(reverse("portal:stop_following", args=[token]))
 
