@@ -37,8 +37,9 @@ from townhall.customers.models import Contact, Customer
 from townhall.gazetteer.models import Property
 from townhall.notifications import services as notifications
 
-# Sent inside the transaction of every `change_status`, for modules whose own records follow
-# their case's status (a missed bin resolved, say). Receivers get `case` and `previous`.
+# Sent inside the transaction of every status change (`change_status`, and a reply that
+# reopens), for modules whose own records follow their case's status (a missed bin resolved,
+# or reopened). Receivers get `case` and `previous`.
 case_status_changed = Signal()
 
 
@@ -517,6 +518,8 @@ def _message_in(case: Case, text: str, *, by, sender_label: str, reopen_any_time
             to_status=case.status,
         )
     _bump(case, *fields)
+    if reopened:
+        case_status_changed.send(sender=Case, case=case, previous=previous)
     audit.record(actor=by, action="case.message_received", target=case, data={"event": event.pk, "reopened": reopened})
     notifications.notify_team(
         case=case,

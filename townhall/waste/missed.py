@@ -523,21 +523,21 @@ def _backoffice_data(missed: MissedCollection) -> dict:
 
 def on_case_status_changed(sender, case: Case, previous: str, **kwargs) -> None:
     """`cases.services.case_status_changed`, inside the change's transaction: a missed-bin
-    case closing tells the back office the missed collection is resolved. The case's
-    version tells one closing from the next (a case reopened and closed again)."""
-    if case.service.slug != settings.WASTE_MISSED_SERVICE or not case.is_closed:
+    case closing tells the back office the missed collection is resolved, and one reopened
+    (the bin still not emptied) tells it the collection is missed again. The case's version
+    tells one change from the next."""
+    if case.service.slug != settings.WASTE_MISSED_SERVICE:
         return
-    if case.service.is_closed_state(previous):
-        return
+    if case.is_closed == case.service.is_closed_state(previous):
+        return  # open to open, or closed to closed: nothing new for the crews
     missed = MissedCollection.objects.select_related("property", "round", "crew_record").filter(case=case).first()
     if missed is None:  # reported through the general form: the back office never heard of it
         return
-    send_waste_event(
-        WasteTopic.MISSED_BIN_RESOLVED,
-        {**_backoffice_data(missed), "status": case.status, "resolved_at": case.resolved_at},
-        case=case,
-        key=f"v{case.version}",
-    )
+    if case.is_closed:
+        topic, data = WasteTopic.MISSED_BIN_RESOLVED, {"status": case.status, "resolved_at": case.resolved_at}
+    else:
+        topic, data = WasteTopic.MISSED_BIN, {"reopened": True}
+    send_waste_event(topic, {**_backoffice_data(missed), **data}, case=case, key=f"v{case.version}")
 
 
 def _merge(existing: MissedCollection, *, requester: Requester, channel: str, by) -> Report:

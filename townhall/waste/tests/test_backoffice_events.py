@@ -214,6 +214,21 @@ def test_a_missed_bin_resolved_is_sent_and_again_if_it_is_reopened_and_resolved(
     assert resolved[0]["data"]["collection_date"] == TUESDAY.isoformat()
 
 
+def test_a_missed_bin_reopened_by_staff_or_by_another_report_is_sent_as_missed_again(home):
+    place, _round = home
+    made = report(place, ADA)
+    change_status(case=made.case, status="resolved", by=None, reason="Crew went back")
+
+    change_status(case=made.case, status="in_progress", by=None)  # staff reopen it
+    change_status(case=made.case, status="resolved", by=None)
+    report(place, BEN, when=london(WEDNESDAY, 11))  # a neighbour: still not emptied, reopened
+
+    first, *again = events(WasteTopic.MISSED_BIN)
+    assert len(again) == 2 and all(event["data"]["reopened"] for event in again)
+    assert "reopened" not in first["data"]
+    assert len({event["key"] for event in (first, *again)}) == 3
+
+
 def test_a_refused_status_change_sends_nothing(home):
     place, _round = home
     made = report(place)
