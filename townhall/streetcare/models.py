@@ -72,6 +72,14 @@ class StreetReport(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
     ward = models.ForeignKey("gazetteer.Ward", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    street = models.ForeignKey(
+        "gazetteer.Street",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The street of the address nearest the point, named on the public pages."),
+    )
     asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     title = models.CharField(max_length=120, help_text=_("A short public summary of the problem."))
     detail = models.TextField(blank=True)

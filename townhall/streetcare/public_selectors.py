@@ -8,14 +8,13 @@ typed into the text.
 """
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,15 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from townhall.cases.models import Case, EventKind
 from townhall.catalogue.models import AWAITING_PAYMENT, Service, ServiceStatus
-from townhall.gazetteer.models import Property, Street, Ward
-from townhall.gazetteer.selectors import METRES_PER_DEGREE_OF_LATITUDE, NEAREST_WITHIN_METRES
+from townhall.gazetteer.models import Street, Ward
 from townhall.streetcare.models import ReportPhoto, StreetReport
 
 OPEN, FIXED, CLOSED = "open", "fixed", "closed"
 STATUSES = {OPEN: gettext_lazy("Open"), FIXED: gettext_lazy("Fixed"), CLOSED: gettext_lazy("Closed")}
 HIDDEN_TEXT = gettext_lazy("Hidden by the council")
-# Most reports are this close to an address, whose street then names where they are.
-NEAR_DOOR_METRES = 50
 
 # Personal data residents type into what they report; never shown to the public.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -151,46 +147,12 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _street_name() -> Coalesce:
-    """The street of the report's address, else of the address nearest its point (within
-    the gazetteer's reach for describing a point): subqueries per row, read by the
-    properties' position index, so a page of reports stays one query.
-
-    That index is read a band of latitude at a time, across the whole borough, so the
-    nearest address is looked for a few doors away first, and as far as the reach only
-    for the rare report with none that close."""
-    # A subquery, not a join: a join would stay in the list's count, which then reads
-    # every case instead of only its index.
+    """The street of the report's address, else the street nearest its point, found once when
+    the report was made (SQLite, the demo's database, cannot sort a subquery by the outer row,
+    and a search per row would cost every list dearly)."""
+    # A subquery, not a join: a join would stay in the list's count.
     address_street = Street.objects.filter(properties=OuterRef("case__address_id")).values("name")
-    return Coalesce(
-        Subquery(address_street),
-        _nearest_street(within_metres=NEAR_DOOR_METRES),
-        _nearest_street(within_metres=NEAREST_WITHIN_METRES),
-    )
-
-
-def _nearest_street(*, within_metres: int) -> Subquery:
-    """The street of the address nearest the report's point, in a box reaching `within_metres`."""
-    reach_lat = within_metres / METRES_PER_DEGREE_OF_LATITUDE
-    squash = math.cos(math.radians(settings.MAP_CENTRE[0]))  # across one borough, near enough
-    reach_lon = reach_lat / squash
-    # Inside the street's subquery below, the report is two queries out.
-    latitude, longitude = OuterRef(OuterRef("latitude")), OuterRef(OuterRef("longitude"))
-    north_south = Cast(F("latitude"), FloatField()) - Cast(latitude, FloatField())
-    east_west = (Cast(F("longitude"), FloatField()) - Cast(longitude, FloatField())) * squash
-    nearest = (
-        Property.objects.filter(
-            latitude__gte=latitude - Decimal(f"{reach_lat:.6f}"),
-            latitude__lte=latitude + Decimal(f"{reach_lat:.6f}"),
-            longitude__gte=longitude - Decimal(f"{reach_lon:.6f}"),
-            longitude__lte=longitude + Decimal(f"{reach_lon:.6f}"),
-        )
-        .annotate(nearness=north_south * north_south + east_west * east_west)
-        .order_by("nearness", "uprn")
-        .values("street_id")[:1]
-    )
-    # The nearest address first, then its street: joined before the sort, the street
-    # would be read for every address in the box.
-    return Subquery(Street.objects.filter(pk=Subquery(nearest)).values("name"))
+    return Coalesce(Subquery(address_street), F("street__name"))
 
 
 def public_report(reference: str) -> StreetReport | None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from townhall.cases.selectors import visible_cases
 from townhall.catalogue.models import AWAITING_PAYMENT, Channel, Service, ServiceStatus
 from townhall.gazetteer.geometry import metres, nearest_first
+from townhall.gazetteer.models import Street
 from townhall.gazetteer.selectors import nearest_property
 from townhall.streetcare.models import Asset, AssetLayer, Category, StreetReport
 
@@ -48,6 +49,12 @@ def categories_for(*, staff: bool) -> list[Service]:
 
 def category_service(slug: str, *, staff: bool) -> Service | None:
     return next((service for service in categories_for(staff=staff) if service.slug == slug), None)
+
+
+def nearest_street(latitude: Decimal | float, longitude: Decimal | float) -> Street | None:
+    """The street of the address nearest a point, if one is within the gazetteer's reach."""
+    nearest = nearest_property(latitude, longitude)
+    return nearest.place.street if nearest else None
 
 
 def describe_point(latitude: Decimal | float, longitude: Decimal | float) -> str:

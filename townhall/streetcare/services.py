@@ -26,7 +26,7 @@ from townhall.customers import services as customer_services
 from townhall.gazetteer.selectors import PointLocation, borough_area, locate_point
 from townhall.streetcare.models import Asset, AssetLayer, Category, ReportPhoto, StreetReport
 from townhall.streetcare.photos import MAX_PHOTOS, PreparedPhoto, prepare_photo
-from townhall.streetcare.selectors import describe_point
+from townhall.streetcare.selectors import describe_point, nearest_street
 
 # A report's own words travel in `answers` beside the category's questions (whose keys
 # they never are), so every channel calls `submit_report` the same way.
@@ -105,6 +105,8 @@ def submit_report(
                     "latitude": latitude,
                     "longitude": longitude,
                     "ward": location.ward,
+                    # Found once, here, so that lists name it without a search per row.
+                    "street": nearest_street(latitude, longitude),
                     "asset": asset,
                     "title": title,
                     "detail": detail,

@@ -11,6 +11,7 @@ from townhall.cases.services import Requester, submit_case
 from townhall.catalogue.models import Channel
 from townhall.catalogue.tests.factories import ServiceFactory
 from townhall.streetcare.models import Category, ReportPhoto, StreetReport
+from townhall.streetcare.selectors import nearest_street
 
 ANSWERS = {"details": "A deep pothole", "urgent": "no"}
 
@@ -48,6 +49,7 @@ class StreetReportFactory(DjangoModelFactory):
     )
     latitude = Decimal("51.420000")
     longitude = Decimal("-0.190000")
+    street = factory.LazyAttribute(lambda o: nearest_street(o.latitude, o.longitude))
     title = factory.Sequence(lambda n: f"Pothole number {n}")
     detail = "Deep enough to damage a wheel."
 
