@@ -2,9 +2,10 @@
 
 The configuration (gazetteer of 100,000 properties, services, teams, staff, the demo
 resident) comes from the demo builder; the volume (customers, cases with their
-submitted event, contacts, sent emails in the outbox) is written with COPY, skipping
-the services on purpose: this is load, not behaviour. Running it again when the
-database already holds that many cases takes seconds.
+submitted event, a tenth of them street reports on the map, contacts, sent emails in
+the outbox) is written with COPY, skipping the services on purpose: this is load, not
+behaviour. Running it again when the database already holds that many cases takes
+seconds.
 
     .venv/bin/python bench/build_borough.py [--cases 1000000]
 """
@@ -17,6 +18,7 @@ import random
 import sys
 import time
 from array import array
+from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +30,8 @@ PROPERTIES = 100_000
 CUSTOMERS = 100_000
 RESIDENT_CASES = 20
 ANSWER_POOL = 25  # different sets of answers per service
+STREET_SHARE = 0.1  # of the cases, street problems reported at a point on the map
+STREET_SPREAD = 300  # millionths of a degree: a report's point, from the nearest home (~30 m)
 SEED = 2026
 
 
@@ -53,6 +57,7 @@ def build(cases: int) -> None:
     from django.db import transaction
 
     from townhall.cases.models import Case
+    from townhall.streetcare.models import StreetReport
 
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=0)
@@ -60,7 +65,8 @@ def build(cases: int) -> None:
     have = Case.objects.count()
     if have >= cases:
         _rounds(started)
-        log(started, f"already holds {have:,} cases; nothing to do")
+        reports = StreetReport.objects.count()
+        log(started, f"already holds {have:,} cases, {reports:,} of them street reports; nothing to do")
         return
     _configure(started)
     _rounds(started)
@@ -69,8 +75,10 @@ def build(cases: int) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    log(started, "analysed; done")
+        # Vacuumed as well, as autovacuum keeps a live database: index-only scans then read
+        # only the index.
+        cursor.execute("VACUUM ANALYZE")
+    log(started, "vacuumed and analysed; done")
 
 
 def _configure(started: float) -> None:
@@ -150,12 +158,15 @@ def _bulk(started: float, cases: int) -> None:
     from townhall.customers.services import normalise_phone
     from townhall.demo.builder import FIRST_NAMES, LAST_NAMES, _answers
     from townhall.gazetteer.models import Property
+    from townhall.streetcare.demo import CATEGORIES, DETAILS
+    from townhall.streetcare.models import Category
 
     rng = random.Random(SEED + cases)  # noqa: S311 - reproducible load, not secrets
     now = timezone.now()
 
     # Customers, topped up to ~100k.
-    properties = list(Property.objects.order_by("id").values_list("id", "postcode", "latitude", "longitude"))
+    columns = ("id", "postcode", "latitude", "longitude", "ward_id", "street_id")  # a home's, by index below
+    properties = list(Property.objects.order_by("id").values_list(*columns))
     missing = CUSTOMERS - Customer.objects.count()
     if missing > 0:
         first = _next_id("customers_customer", missing)
@@ -209,8 +220,13 @@ def _bulk(started: float, cases: int) -> None:
         answer_pool[service.pk] = [
             json.dumps(_answers(rng, service.current_form, sample, places)) for _ in range(ANSWER_POOL)
         ]
-    # Some services far busier than others, as bins and potholes are.
-    weights = [rng.paretovariate(1.2) for _ in services]
+    # Every case of a street category is a report on the map, titled as reporters title
+    # them; a category whose notice stops reports (gas) has none.
+    categories = list(Category.objects.select_related("service"))
+    street = {c.service_id: c for c in categories if not c.notice_stops_report}
+    stopped = {c.service_id for c in categories} - set(street)
+    titles = {pk: CATEGORIES.get(c.service.slug, (None, []))[1] or [c.service.name] for pk, c in street.items()}
+    weights = _weights(rng, services, street=set(street), stopped=stopped)
     channels = [Channel.WEB] * 12 + [Channel.PHONE] * 6 + [Channel.FACE_TO_FACE] * 2 + [Channel.EMAIL] * 2
     channels += [Channel.LETTER, Channel.API, Channel.BACK_OFFICE]
     priorities = ["normal"] * 85 + ["high"] * 8 + ["low"] * 5 + ["urgent"] * 2
@@ -228,6 +244,7 @@ def _bulk(started: float, cases: int) -> None:
     case_customer = array("l")
     case_service = array("l")
     events: list[tuple] = []
+    reports: list[tuple] = []
     chosen_services = rng.choices(services, weights=weights, k=cases)
 
     def case_rows():
@@ -241,6 +258,12 @@ def _bulk(started: float, cases: int) -> None:
                 cust = customers[int(len(customers) * rng.random() ** 1.6)]
             prop = by_property.get(cust[4]) if cust[4] and rng.random() < 0.6 else None
             prop = prop or rng.choice(properties)
+            address, latitude, longitude = prop[0], prop[2], prop[3]
+            if service.pk in street:
+                # A problem in the street near the home, reported at a point, not an address.
+                address = None
+                latitude += Decimal(rng.randint(-STREET_SPREAD, STREET_SPREAD)) / 1_000_000
+                longitude += Decimal(rng.randint(-STREET_SPREAD, STREET_SPREAD)) / 1_000_000
             channel = rng.choice(channels)
             age = rng.random() * 365
             submitted = now - dt.timedelta(days=age)
@@ -265,6 +288,21 @@ def _bulk(started: float, cases: int) -> None:
             case_customer.append(cust[0])
             case_service.append(service.pk)
             events.append((n, submitted, agent, workflow[0]["key"], channel))
+            if service.pk in street:
+                reports.append(
+                    (
+                        n,
+                        latitude,
+                        longitude,
+                        prop[4],
+                        prop[5],  # the home's street: the one nearest the point, or next to it
+                        rng.choice(titles[service.pk]),
+                        rng.choice(DETAILS) if rng.random() < 0.5 else "",
+                        not street[service.pk].private and rng.random() < 0.95,  # a few kept off the map
+                        rng.random() < 0.002,  # a moderator hid the text
+                        submitted,
+                    )
+                )
             yield (
                 n,
                 _reference(prefix, n),
@@ -275,15 +313,16 @@ def _bulk(started: float, cases: int) -> None:
                 cust[1],
                 cust[2].lower(),
                 cust[3],
-                prop[0],
-                prop[2],
-                prop[3],
+                address,
+                latitude,
+                longitude,
                 channel,
                 status,
                 closed,
                 service.team_id,
                 assignee,
                 rng.choice(priorities),
+                service.fee_pence,  # a fixed fee, or one item's
                 due,
                 submitted,
                 resolved,
@@ -295,11 +334,15 @@ def _bulk(started: float, cases: int) -> None:
 
     columns = (
         "id reference service_id form_id answers customer_id requester_name requester_email requester_phone"
-        " address_id latitude longitude channel status is_closed team_id assignee_id priority due_date"
+        " address_id latitude longitude channel status is_closed team_id assignee_id priority fee due_date"
         " submitted_at resolved_at updated_at created_by_id has_new_message version"
     )
     _copy("cases_case", columns.split(), case_rows())
     log(started, f"{cases:,} cases")
+
+    columns = "case_id latitude longitude ward_id street_id title detail public text_hidden created_at"
+    _copy("streetcare_streetreport", columns.split(), reports)
+    log(started, f"{len(reports):,} street reports")
 
     def event_rows():
         for case_id, submitted, agent, status, channel in events:
@@ -390,6 +433,22 @@ def _bulk(started: float, cases: int) -> None:
     columns = "id key topic payload ordering_key status attempts next_attempt_at last_error created_at sent_at"
     _copy("core_outboxmessage", columns.split(), outbox_rows())
     log(started, f"{sent:,} outbox messages")
+
+
+def _weights(rng: random.Random, services: list, *, street: set[int], stopped: set[int]) -> list[float]:
+    """How busy each service is: some far busier than others, as bins and potholes are
+    (ranked at random, the k-th 1/k as busy as the busiest, which takes a quarter or so
+    of the cases); the street categories together STREET_SHARE of all; none for those in
+    `stopped`."""
+    ranks = list(range(1, len(services) + 1))
+    rng.shuffle(ranks)
+    drawn = {service.pk: 1 / rank for service, rank in zip(services, ranks, strict=True)}
+    for pk in stopped:
+        drawn[pk] = 0.0
+    on_street = sum(weight for pk, weight in drawn.items() if pk in street)
+    elsewhere = sum(drawn.values()) - on_street
+    scale = STREET_SHARE / (1 - STREET_SHARE) * elsewhere / on_street if on_street else 1
+    return [drawn[service.pk] * (scale if service.pk in street else 1) for service in services]
 
 
 def main() -> int:

@@ -23,6 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT, setup_django
 
 WARM_UP = 3
+# The bench's own REST API key, issued on the first run (a real key's secret is random).
+API_KEY = "th_bench_rest_key_acting_for_the_manager"
 TARGETS = Path(__file__).with_name("targets.json")
 RESULTS = ROOT / "test-artifacts" / "bench.json"
 
@@ -30,6 +32,18 @@ RESULTS = ROOT / "test-artifacts" / "bench.json"
 def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def get(client, url: str) -> Callable[[], object]:
+    """One GET of `url` by `client` (a Django test client), which must answer 200."""
+
+    def request() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    return request
 
 
 def measurements() -> list[tuple[str, Callable[[], object]]]:
@@ -77,19 +91,12 @@ def measurements() -> list[tuple[str, Callable[[], object]]]:
     cold_homes = itertools.cycle(homes[1:] or [0])  # cold while fewer than 1,000 requests are timed
     queue_filter = f"?team=mine&state=open&overdue=on&ward={ward.pk}&service={service.pk}"
 
-    def get(client: Client, url: str) -> Callable[[], object]:
-        def request() -> object:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-            return response
-
-        return request
-
     def first_view() -> object:
         # A home whose bin days nobody has looked at since the schedule last changed.
         return get(public, f"/bins/{next(cold_homes)}/")()
 
+    street = street_reporting(public)
+    api = api_client(manager_user)
     return [
         ("public: home", get(public, "/")),
         ("public: services A-Z", get(public, "/services/")),
@@ -111,7 +118,61 @@ def measurements() -> list[tuple[str, Callable[[], object]]]:
         ("console: customer search by phone", get(manager, f"/staff/customers/?q={someone.phone_normalised}")),
         ("console: customer 360 (busiest)", get(manager, f"/staff/customers/{busiest}/")),
         ("console: outbox", get(manager, "/staff/outbox/")),
+        *street,
+        ("api: cases", get(api, "/api/v1/cases/")),
+        ("api: cases ?service=", get(api, f"/api/v1/cases/?service={service.slug}")),
+        ("api: cases ?service=&status=", get(api, f"/api/v1/cases/?service={service.slug}&status={case.status}")),
+        ("api: customers ?search=name", get(api, f"/api/v1/customers/?search={someone.name.replace(' ', '+')}")),
+        ("api: case events", get(api, f"/api/v1/cases/{case.reference}/events/")),
     ]
+
+
+def street_reporting(public) -> list[tuple[str, Callable[[], object]]]:
+    """The public map and list of street reports, a report's page, and the same reports
+    through Open311, for anyone (no key is needed to read)."""
+    from django.db.models import Count
+
+    from townhall.integrations.open311.selectors import open311_services
+    from townhall.streetcare.public_selectors import public_categories, public_reports
+
+    # The busiest category Open311 offers, and its newest public report.
+    offered = [service.pk for service in open311_services()]
+    category = public_categories().filter(pk__in=offered).annotate(n=Count("cases")).order_by("-n").first()
+    reference, ward = public_reports().filter(case__service=category).values_list("case__reference", "ward__code")[0]
+    listed = f"/reports/?category={category.slug}&ward={ward}&status=open"
+    requests_of_category = f"/open311/v2/requests.json?service_code={category.open311_code}"
+    map_misses = itertools.count()
+
+    def map_data() -> object:
+        # Cached for a minute per address: a parameter the map ignores makes each request a miss.
+        return get(public, f"/reports/map.json?bench={next(map_misses)}")()
+
+    return [
+        ("reports: list", get(public, "/reports/")),
+        ("reports: list category+ward+open", get(public, listed)),
+        ("reports: list fixed", get(public, "/reports/?status=fixed")),
+        ("reports: map.json, uncached", map_data),
+        ("reports: report page", get(public, f"/reports/{reference}/")),
+        ("open311: services.json", get(public, "/open311/v2/services.json")),
+        ("open311: requests.json (90 days)", get(public, "/open311/v2/requests.json")),
+        ("open311: requests.json ?service_code=", get(public, requests_of_category)),
+        ("open311: request", get(public, f"/open311/v2/requests/{reference}.json")),
+    ]
+
+
+def api_client(user):
+    """A client sending the bench's REST API key, which acts for `user`, with an allowance
+    for the bench's bursts of requests."""
+    from django.test import Client
+
+    from townhall.integrations.models import Scope
+    from townhall.integrations.selectors import api_key_for
+    from townhall.integrations.services import issue_api_key
+
+    if api_key_for(API_KEY) is None:
+        scopes = [Scope.SERVICES_READ, Scope.CASES_READ, Scope.CUSTOMERS_READ]
+        issue_api_key(client_name="Bench", scopes=scopes, user=user, rate_per_minute=100_000, secret=API_KEY, by=None)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {API_KEY}")
 
 
 def measure(request: Callable[[], object], repeats: int) -> dict:

@@ -190,6 +190,11 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, KeyedVie
         customers = Customer.objects.filter(merged_into__isnull=True) if self.action == "list" else Customer.objects
         return customer_selectors.with_alert_flag(customers.all()).select_related("address")
 
+    def filter_queryset(self, queryset: QuerySet[Customer]) -> QuerySet[Customer]:
+        # A search answers with the console's own search in place of `queryset`: each
+        # row's address is joined again after it.
+        return super().filter_queryset(queryset).select_related("address")
+
     def _current_customer(self) -> Customer:
         customer = self.get_object()
         if customer.is_merged:

@@ -66,7 +66,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["team", "is_closed", "due_date"]),
             models.Index(fields=["assignee", "is_closed"]),
-            models.Index(fields=["service", "status"]),
+            # By service and state; with is_closed and id too, the public street reports
+            # are counted (by category, open or fixed) from this index, not the cases' rows.
+            models.Index(fields=["service", "status", "is_closed", "id"], name="case_service_status_idx"),
             # Date-windowed reads across services, newest first (Open311 GET requests, reporting).
             models.Index(fields=["submitted_at", "id"], name="case_submitted_idx"),
             models.Index(fields=["team"], condition=models.Q(has_new_message=True), name="case_new_message_idx"),

@@ -66,6 +66,19 @@ def test_the_list_takes_the_same_few_queries_however_long(
     assert [c["has_alert"] for c in response.json()["results"] if c["id"] == customer.pk] == [True]
 
 
+def test_a_search_takes_the_same_few_queries_however_many_it_finds(
+    api, officer_key, customer, django_assert_max_num_queries, django_assert_num_queries
+):
+    api(officer_key, "get", "/api/v1/services/")
+    with django_assert_max_num_queries(5) as few:
+        api(officer_key, "get", "/api/v1/customers/?search=Rosa")
+    CustomerFactory.create_batch(30, name="Rosa Other", address=PropertyFactory())
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = api(officer_key, "get", "/api/v1/customers/?search=Rosa")
+    assert len(names(response)) == 31
+
+
 def test_a_customer_is_added_with_an_address_from_the_gazetteer(api, officer_key, officer):
     home = PropertyFactory(postcode="WX2 3CD")
     body = {"name": " Sam Smith ", "email": "Sam@Example.com", "address_uprn": home.uprn, "address_text": "ignored"}

@@ -3,15 +3,18 @@ their filters, and what they never show."""
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from townhall.cases import services as case_services
+from townhall.cases.models import Case
 from townhall.catalogue.models import ServiceStatus
+from townhall.gazetteer.tests.factories import PropertyFactory, StreetFactory
 from townhall.streetcare.tests.factories import ReportPhotoFactory
-from townhall.streetcare.tests.public.conftest import FAR_AWAY, fix
+from townhall.streetcare.tests.public.conftest import ALDER_ROAD, FAR_AWAY, fix
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,21 @@ def test_the_list_shows_public_reports_newest_first_with_their_place_and_status(
     assert "Potholes: Alder Road, Ashby Green ward" in page
     assert "Received" in page  # the workflow's words for a new report
     assert reverse("reports:report", args=[newer.case.reference]) in page
+
+
+def test_a_report_is_placed_on_its_address_else_on_the_street_of_the_nearest_one_within_reach(
+    client, make_report, alder_road, ashby_green
+):
+    home = PropertyFactory(street=StreetFactory(name="Birch Lane"), ward=ashby_green, latitude=51.43, longitude=-0.17)
+    at_home = make_report(title="At a home")
+    Case.objects.filter(pk=at_home.case_id).update(address=home)
+    latitude, longitude = ALDER_ROAD
+    make_report(title="Down the road", at=(latitude + Decimal("0.0015"), longitude))  # ~150 m from a door
+    make_report(title="Out of reach", at=FAR_AWAY)
+
+    streets = {report.title: report.street_name for report in client.get(LIST).context["page"].object_list}
+
+    assert streets == {"At a home": "Birch Lane", "Down the road": "Alder Road", "Out of reach": None}
 
 
 def test_private_categories_unpublished_services_and_non_public_reports_are_never_listed(
