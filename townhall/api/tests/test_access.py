@@ -2,6 +2,7 @@
 acts for may do in the console. Every refusal changes nothing."""
 
 import pytest
+from django.utils import timezone
 
 from townhall.accounts.models import Role
 from townhall.api.tests.conftest import ANSWERS, STAFF_SCOPES, staff
@@ -224,8 +225,10 @@ def test_the_console_session_is_not_accepted(client, officer, world):
     assert not Customer.objects.filter(name="Sam").exists()
 
 
-def test_a_key_beyond_its_rate_is_told_to_wait(api, issue_key, officer, world):
+def test_a_key_beyond_its_rate_is_told_to_wait(api, issue_key, officer, world, monkeypatch):
     key = issue_key(officer, rate_per_minute=2)
+    moment = timezone.now().replace(second=30)  # all within one minute's allowance
+    monkeypatch.setattr(timezone, "now", lambda: moment)
 
     statuses = [api(key, "get", "/api/v1/services/").status_code for _ in range(3)]
     refused = api(key, "get", "/api/v1/services/")

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from townhall.accounts.models import Role
 from townhall.accounts.tests.factories import StaffFactory, UserFactory
@@ -62,7 +63,9 @@ def test_keys_act_only_for_staff_and_only_with_known_scopes(admin):
         services.issue_api_key(client_name="x", scopes=["everything"], by=admin)
 
 
-def test_the_rate_allowance_is_counted_per_key_per_minute(admin):
+def test_the_rate_allowance_is_counted_per_key_per_minute(admin, monkeypatch):
+    moment = timezone.now().replace(second=30)  # all within one minute
+    monkeypatch.setattr(timezone, "now", lambda: moment)
     key = services.issue_api_key(client_name="App", scopes=[Scope.OPEN311], rate_per_minute=2, by=admin).api_key
     other = services.issue_api_key(client_name="Other", scopes=[Scope.OPEN311], rate_per_minute=2, by=admin).api_key
 

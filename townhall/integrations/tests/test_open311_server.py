@@ -641,9 +641,14 @@ def test_a_retry_of_the_same_request_gives_the_first_case(client, pothole, key, 
         "attribute[where_on_street]": "road",
         "device_id": "p1",
     }
+    # Sent half a minute before a retry window ends, and again nine minutes later, in the
+    # next window: still the same request (a retry within the window's length always is).
+    window = intake.RETRY_WINDOW.total_seconds()
+    window_end = (timezone.now().timestamp() // window + 1) * window
+    first_sent = dt.datetime.fromtimestamp(window_end - 30, tz=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: first_sent)
     first = body(post(client, **report))
-    # Eleven minutes on, the first window has passed: still the same request.
-    later = timezone.now() + dt.timedelta(minutes=11)
+    later = first_sent + dt.timedelta(minutes=9)
     monkeypatch.setattr(timezone, "now", lambda: later)
 
     assert body(post(client, **report)) == first
