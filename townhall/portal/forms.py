@@ -5,53 +5,22 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from townhall.catalogue.answering import phone_validator
+from townhall.cases.requester_fields import email_field, full_name_field, phone_field
 from townhall.core.forms import GovUKForm
 
 
-def _full_name_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": _("Enter your full name")},
-    )
-
-
-def _email_field(help_text: str) -> forms.EmailField:
-    return forms.EmailField(
-        label=_("Email address"),
-        help_text=help_text,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": _("Enter your email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.com"),
-        },
-    )
-
-
-def _phone_field(help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=_("Phone number (optional)"),
-        help_text=help_text,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
-    )
-
-
 class DetailsForm(GovUKForm):
-    full_name = _full_name_field()
-    email = _email_field(_("We will send your reference and updates to this address"))
-    phone = _phone_field(_("In case we need to call you about this request"))
+    full_name = full_name_field()
+    email = email_field(_("We will send your reference and updates to this address"))
+    phone = phone_field(_("In case we need to call you about this request"))
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
 
 class ProfileForm(GovUKForm):
-    full_name = _full_name_field()
-    phone = _phone_field()
+    full_name = full_name_field()
+    phone = phone_field()
 
 
 class TrackForm(GovUKForm):
@@ -61,7 +30,7 @@ class TrackForm(GovUKForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
         error_messages={"required": _("Enter your reference")},
     )
-    email = _email_field(_("The one you gave when you made the request"))
+    email = email_field(_("The one you gave when you made the request"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from townhall.catalogue.answering import phone_validator
+from townhall.cases.requester_fields import email_field, full_name_field, phone_field
 from townhall.catalogue.field_messages import PlainMessagesMixin
 from townhall.catalogue.models import Channel, Service
 from townhall.core.forms import GovUKForm
@@ -116,25 +116,9 @@ class PhotoForm(GovUKForm):
 
 
 class DetailsForm(PlainMessagesMixin, GovUKForm):
-    full_name = forms.CharField(
-        label=gettext_lazy("Full name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": gettext_lazy("Enter your full name")},
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        help_text=gettext_lazy("We will send your reference and updates to this address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": gettext_lazy("Enter your email address")},
-    )
-    phone = forms.CharField(
-        label=gettext_lazy("Phone number (optional)"),
-        help_text=gettext_lazy("In case we need to call you about this problem"),
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
-    )
+    full_name = full_name_field()
+    email = email_field(gettext_lazy("We will send your reference and updates to this address"))
+    phone = phone_field(gettext_lazy("In case we need to call you about this problem"))
 
     def __init__(self, *args, channels: list[str] | None = None, **kwargs):
         """`channels`: staff reporting for a caller choose how they got in touch, among these."""

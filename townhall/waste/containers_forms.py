@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from townhall.cases.requester_fields import email_field, full_name_field, phone_field
 from townhall.cases.services import Requester
 from townhall.core.forms import GovUKDateField, GovUKForm
 from townhall.waste.containers import ContainerError, offered_rule
@@ -113,27 +114,9 @@ class EligibilityForm(GovUKForm):
 class RequesterForm(GovUKForm):
     """Who is asking: the resident, or the caller when an agent fills it in on the phone."""
 
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": _("Enter your full name")},
-    )
-    email = forms.EmailField(
-        label=_("Email address"),
-        help_text=_("We will email you about your request."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": _("Enter your email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.com"),
-        },
-    )
-    phone = forms.CharField(
-        label=_("Phone number (optional)"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
-    )
+    full_name = full_name_field()
+    email = email_field(_("We will email you about your request."))
+    phone = phone_field()
 
     def __init__(self, *args, on_phone: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

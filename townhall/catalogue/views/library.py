@@ -55,20 +55,12 @@ def department_delete(request: HttpRequest, pk: int) -> HttpResponse:
     department = Department.objects.filter(pk=pk).first()
     if department is None:
         return _already_gone(request, "catalogue:departments")
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    deleted = saved(
+    return _confirm_delete(
         request,
-        form,
         lambda: services.delete_department(department=department, by=request.user),
         done=_("Department deleted."),
-    )
-    if deleted is not None:  # False too: a repeated request found it gone
-        return redirect("catalogue:departments")
-    return render_page(
-        request,
-        "catalogue/confirm.html",
-        {
-            "form": form,
+        list_url_name="catalogue:departments",
+        page={
             "heading": _("Delete the department “%(name)s”?") % {"name": department.name},
             "explanation": _(
                 "Only a department with no services can be deleted. Its articles stay, with no department."
@@ -113,20 +105,12 @@ def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
     article = KnowledgeArticle.objects.filter(pk=pk).first()
     if article is None:
         return _already_gone(request, "catalogue:articles")
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    deleted = saved(
+    return _confirm_delete(
         request,
-        form,
         lambda: services.delete_article(article=article, by=request.user),
         done=_("Article deleted."),
-    )
-    if deleted is not None:  # False too: a repeated request found it gone
-        return redirect("catalogue:articles")
-    return render_page(
-        request,
-        "catalogue/confirm.html",
-        {
-            "form": form,
+        list_url_name="catalogue:articles",
+        page={
             "heading": _("Delete the article “%(title)s”?") % {"title": article.title},
             "explanation": _(
                 "Residents and agents will no longer find it, and it cannot be brought back. To hide it for now "
@@ -136,6 +120,15 @@ def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": reverse("catalogue:article_edit", args=[article.pk]),
         },
     )
+
+
+def _confirm_delete(request: HttpRequest, delete, *, done: str, list_url_name: str, page: dict) -> HttpResponse:
+    """The confirmation page of a deletion, and the deletion once confirmed; back to the list
+    afterwards, also when a repeated request found the row gone (`saved` gives False)."""
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if saved(request, form, delete, done=done) is not None:
+        return redirect(list_url_name)
+    return render_page(request, "catalogue/confirm.html", {"form": form, **page})
 
 
 def _already_gone(request: HttpRequest, list_url_name: str) -> HttpResponse:

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from townhall.accounts.permissions import can_work_cases, is_staff_user
+from townhall.cases.requester_fields import email_field, full_name_field, phone_field
 from townhall.cases.services import Requester
-from townhall.catalogue.answering import answer_field, display_answer, phone_validator, to_stored
+from townhall.catalogue.answering import answer_field, display_answer, to_stored
 from townhall.catalogue.models import Channel
 from townhall.catalogue.questions import Question
 from townhall.core.forms import GovUKForm
@@ -72,28 +73,9 @@ class ChooseForm(GovUKForm):
 
 
 class DetailsForm(GovUKForm):
-    full_name = forms.CharField(
-        label=gettext_lazy("Full name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": gettext_lazy("Enter your full name")},
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        help_text=gettext_lazy("We will send your reference and updates to this address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": gettext_lazy("Enter your email address"),
-            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com"),
-        },
-    )
-    phone = forms.CharField(
-        label=gettext_lazy("Phone number (optional)"),
-        help_text=gettext_lazy("In case we need to call you about this report"),
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
-    )
+    full_name = full_name_field()
+    email = email_field(gettext_lazy("We will send your reference and updates to this address"))
+    phone = phone_field(gettext_lazy("In case we need to call you about this report"))
 
     def __init__(self, *args, for_caller: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
